@@ -1,0 +1,12 @@
+namespace AsyncPatterns.Analyzers
+{
+    /// <summary>The rule IDs: the public contract of the package. Never reuse or renumber one.</summary>
+    public static class DiagnosticIds
+    {
+        public const string StaticDbContext = "AP1001";
+        public const string SingletonDbContext = "AP1002";
+        public const string UndisposedDbContext = "AP1003";
+        public const string CapturedDbContext = "AP1004";
+        public const string EscapingDbContext = "AP1005";
+    }
+}
