@@ -1,0 +1,527 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Core
+{
+    /// <summary>
+    /// What every rule reads: which types are contexts, which context instance an expression
+    /// uses, which expressions are EF queries, and what an invocation does to the database.
+    /// One instance per compilation (created at compilation start); its caches are per
+    /// compilation too, so nothing outlives the compilation.
+    /// </summary>
+    internal sealed class DataAccessModel
+    {
+        // Bounds the walks through receiver chains and local aliases; real chains are short, and
+        // half-typed code can produce cycles (`var a = b; var b = a;`).
+        private const int MaxWalkDepth = 32;
+
+        private static readonly ImmutableHashSet<string> SyncTerminalOperators = ImmutableHashSet.Create(
+            "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup",
+            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+            "Count", "LongCount", "Any", "All", "Min", "Max", "MinBy", "MaxBy", "Sum", "Average",
+            "Contains", "ElementAt", "ElementAtOrDefault", "Aggregate", "SequenceEqual");
+
+        private static readonly ImmutableHashSet<string> ChangeTrackingMethods = ImmutableHashSet.Create(
+            "Add", "AddAsync", "AddRange", "AddRangeAsync", "Attach", "AttachRange",
+            "Update", "UpdateRange", "Remove", "RemoveRange", "Entry");
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _injectedMembers =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private DataAccessModel(KnownTypes types)
+        {
+            Types = types;
+        }
+
+        public KnownTypes Types { get; }
+
+        /// <summary>Returns <c>null</c> when the compilation does not reference EF Core: rules then register nothing.</summary>
+        public static DataAccessModel? Create(Compilation compilation)
+        {
+            var types = KnownTypes.Create(compilation);
+            return types is null ? null : new DataAccessModel(types);
+        }
+
+        /// <summary>Any DbContext subclass, and a type parameter constrained to one (<c>TContext : DbContext</c>).</summary>
+        public bool IsDbContextType(ITypeSymbol? type)
+        {
+            switch (type)
+            {
+                case null:
+                    return false;
+                case ITypeParameterSymbol typeParameter:
+                    return typeParameter.ConstraintTypes.Any(IsDbContextType);
+                default:
+                    return type.InheritsFromOrEquals(Types.DbContext);
+            }
+        }
+
+        public bool IsDbSetType(ITypeSymbol? type) => type.InheritsFromOrEquals(Types.DbSet);
+
+        public bool IsContextFactoryType(ITypeSymbol? type) => type.Implements(Types.DbContextFactory);
+
+        /// <summary>
+        /// Whether the type holds a context: the context itself, or a wrapper whose type arguments
+        /// include one (<c>Lazy&lt;ShopContext&gt;</c>, <c>ThreadLocal&lt;ShopContext&gt;</c>, arrays, lists).
+        /// </summary>
+        public bool HoldsDbContext(ITypeSymbol? type)
+        {
+            for (var depth = 0; type != null && depth < 4; depth++)
+            {
+                if (IsDbContextType(type))
+                {
+                    return true;
+                }
+
+                if (type is IArrayTypeSymbol array)
+                {
+                    type = array.ElementType;
+                    continue;
+                }
+
+                if (type is INamedTypeSymbol { IsGenericType: true } named && !IsContextFactoryType(named))
+                {
+                    return named.TypeArguments.Any(argument => IsDbContextType(argument));
+                }
+
+                return false;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The context instance an expression uses: the expression itself when it is a context, or
+        /// the root of its receiver chain (<c>_db.Orders.Where(...).ToListAsync()</c> uses <c>_db</c>).
+        /// Follows simple local aliases (<c>var db = _db;</c>, <c>var orders = db.Orders;</c>).
+        /// </summary>
+        public ContextInstance? GetContextInstance(IOperation? operation)
+        {
+            for (var depth = 0; operation != null && depth < MaxWalkDepth; depth++)
+            {
+                operation = Unwrap(operation);
+                if (IsDbContextType(operation.Type))
+                {
+                    return FromContextExpression(operation, depth);
+                }
+
+                operation = GetReceiver(operation);
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Whether the expression is an EF Core query: a DbSet, or query operators over one, or
+        /// raw SQL composed into a query. LINQ to Objects (<c>list.AsQueryable()</c> included) is not.
+        /// </summary>
+        public bool IsEfQuery(IOperation? operation)
+        {
+            for (var depth = 0; operation != null && depth < MaxWalkDepth; depth++)
+            {
+                operation = Unwrap(operation);
+                if (IsDbSetType(operation.Type))
+                {
+                    return true;
+                }
+
+                switch (operation)
+                {
+                    case IInvocationOperation invocation:
+                        var method = invocation.TargetMethod.Unreduced();
+                        if (IsQueryComposition(method))
+                        {
+                            operation = GetReceiver(invocation);
+                            continue;
+                        }
+
+                        return IsQueryRoot(method);
+
+                    case ILocalReferenceOperation local:
+                        operation = GetLocalInitializer(local);
+                        continue;
+
+                    case IPropertyReferenceOperation property:
+                        // A query exposed by the context itself: `IQueryable<Order> Open => Orders.Where(...)`.
+                        return property.Type is INamedTypeSymbol propertyType
+                               && propertyType.OriginalDefinition.Implements(Types.QueryableOfT)
+                               && IsDbContextType(property.Property.ContainingType);
+
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>What an invocation does to the database, or <c>null</c> when it is not an EF Core operation.</summary>
+        public DataAccessOperation? Classify(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod.Unreduced();
+            var kind = ClassifyMethod(method, invocation);
+            if (kind == DataAccessKind.None)
+            {
+                return null;
+            }
+
+            var isAsync = method.Name.EndsWith("Async", System.StringComparison.Ordinal);
+            return new DataAccessOperation(kind, isAsync, invocation, GetContextInstance(GetReceiver(invocation)));
+        }
+
+        /// <summary>The operation a member access or call is made on (the instance, or an extension method's first argument).</summary>
+        public static IOperation? GetReceiver(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    if (invocation.Instance != null)
+                    {
+                        return invocation.Instance;
+                    }
+
+                    if (invocation.TargetMethod.IsExtensionMethod || invocation.TargetMethod.ReducedFrom != null)
+                    {
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Parameter?.Ordinal == 0)
+                            {
+                                return argument.Value;
+                            }
+                        }
+                    }
+
+                    return null;
+                case IPropertyReferenceOperation property:
+                    return property.Instance;
+                case IFieldReferenceOperation field:
+                    return field.Instance;
+                case ILocalReferenceOperation local:
+                    return GetLocalInitializer(local);
+                case IConditionalAccessInstanceOperation conditionalInstance:
+                    for (var parent = conditionalInstance.Parent; parent != null; parent = parent.Parent)
+                    {
+                        if (parent is IConditionalAccessOperation conditional)
+                        {
+                            return conditional.Operation;
+                        }
+                    }
+
+                    return null;
+                case IConditionalAccessOperation conditionalAccess:
+                    return conditionalAccess.WhenNotNull;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The initializer of a local declared as <c>var x = ...;</c>, for alias resolution.</summary>
+        public static IOperation? GetLocalInitializer(ILocalReferenceOperation local)
+        {
+            if (local.Local.IsRef || local.Local.DeclaringSyntaxReferences.Length != 1)
+            {
+                return null;
+            }
+
+            var declarator = local.Local.DeclaringSyntaxReferences[0].GetSyntax() as VariableDeclaratorSyntax;
+            var value = declarator?.Initializer?.Value;
+            if (value is null || local.SemanticModel is null || value.SyntaxTree != local.Syntax.SyntaxTree)
+            {
+                return null;
+            }
+
+            return local.SemanticModel.GetOperation(value);
+        }
+
+        public static IOperation Unwrap(IOperation operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+        }
+
+        private ContextInstance FromContextExpression(IOperation operation, int depth)
+        {
+            var type = operation.Type!;
+            switch (operation)
+            {
+                case IInstanceReferenceOperation:
+                    return new ContextInstance(ContextInstanceKind.This, type, type, null);
+                case IFieldReferenceOperation field:
+                    return new ContextInstance(
+                        IsInjectedMember(field.Field) ? ContextInstanceKind.Injected : ContextInstanceKind.Field,
+                        field.Field,
+                        type,
+                        null);
+                case IPropertyReferenceOperation property:
+                    return new ContextInstance(
+                        IsInjectedMember(property.Property) ? ContextInstanceKind.Injected : ContextInstanceKind.Property,
+                        property.Property,
+                        type,
+                        null);
+                case IParameterReferenceOperation parameter:
+                    return new ContextInstance(
+                        parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor }
+                            ? ContextInstanceKind.Injected
+                            : ContextInstanceKind.Parameter,
+                        parameter.Parameter,
+                        type,
+                        null);
+                case ILocalReferenceOperation local:
+                    var initializer = GetLocalInitializer(local);
+                    if (initializer != null && depth < MaxWalkDepth && IsAlias(Unwrap(initializer)))
+                    {
+                        var aliased = GetContextInstance(initializer);
+                        if (aliased != null)
+                        {
+                            return aliased;
+                        }
+                    }
+
+                    return new ContextInstance(ContextInstanceKind.Local, local.Local, type, null);
+                default:
+                    return new ContextInstance(ContextInstanceKind.Created, null, type, operation.Syntax);
+            }
+        }
+
+        private static bool IsAlias(IOperation operation)
+            => operation is IFieldReferenceOperation
+                or IPropertyReferenceOperation
+                or IParameterReferenceOperation
+                or ILocalReferenceOperation
+                or IInstanceReferenceOperation;
+
+        /// <summary>
+        /// A field or property assigned from a constructor parameter (or initialized from a
+        /// primary-constructor parameter). Decided from syntax: the assignment shapes are C#'s own
+        /// and the constructor bodies are small.
+        /// </summary>
+        private bool IsInjectedMember(ISymbol member)
+            => _injectedMembers.GetOrAdd(member, ComputeIsInjectedMember);
+
+        private static bool ComputeIsInjectedMember(ISymbol member)
+        {
+            if (member.IsStatic || member.ContainingType is null)
+            {
+                return false;
+            }
+
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var initializer = syntax switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer is IdentifierNameSyntax initializerName
+                    && PrimaryConstructorParameterNames(member.ContainingType).Contains(initializerName.Identifier.ValueText))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var constructor in member.ContainingType.InstanceConstructors)
+            {
+                foreach (var reference in constructor.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is not ConstructorDeclarationSyntax declaration)
+                    {
+                        continue;
+                    }
+
+                    var parameterNames = declaration.ParameterList.Parameters.Select(p => p.Identifier.ValueText).ToImmutableHashSet();
+                    foreach (var assignment in declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    {
+                        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                            && AssignedName(assignment.Left) == member.Name
+                            && AssignedValueName(assignment.Right) is { } valueName
+                            && parameterNames.Contains(valueName))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static ImmutableHashSet<string> PrimaryConstructorParameterNames(INamedTypeSymbol type)
+        {
+            var names = ImmutableHashSet<string>.Empty;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: { } parameters })
+                {
+                    names = names.Union(parameters.Parameters.Select(p => p.Identifier.ValueText));
+                }
+            }
+
+            return names;
+        }
+
+        private static string? AssignedName(ExpressionSyntax left) => left switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static string? AssignedValueName(ExpressionSyntax right) => right switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+
+            // `_db = db ?? throw new ArgumentNullException(nameof(db));`
+            BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression, Left: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>Operators that compose a query without running it: the walk goes on to their source.</summary>
+        private bool IsQueryComposition(IMethodSymbol method)
+        {
+            if (method.IsContainedIn(Types.Queryable))
+            {
+                return method.ReturnType is INamedTypeSymbol returned && returned.OriginalDefinition.Implements(Types.QueryableOfT);
+            }
+
+            if (method.IsContainedIn(Types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(Types.RelationalQueryableExtensions))
+            {
+                // Include, AsNoTracking, TagWith, FromSql on a DbSet...: all return a query over their first argument.
+                return method.ReturnType is INamedTypeSymbol returned
+                       && returned.OriginalDefinition.Implements(Types.QueryableOfT)
+                       && method.Parameters.Length > 0;
+            }
+
+            return false;
+        }
+
+        /// <summary>Calls that start an EF query without a DbSet receiver.</summary>
+        private bool IsQueryRoot(IMethodSymbol method)
+        {
+            if (method.ReturnType is not INamedTypeSymbol returned || !returned.OriginalDefinition.Implements(Types.QueryableOfT))
+            {
+                return false;
+            }
+
+            // Database.SqlQuery<T>(...), context.Set<T>(), FromExpression, navigation entries' Query().
+            return method.IsContainedIn(Types.RelationalDatabaseFacadeExtensions)
+                   || IsDbContextType(method.ContainingType)
+                   || method.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore.ChangeTracking";
+        }
+
+        private DataAccessKind ClassifyMethod(IMethodSymbol method, IInvocationOperation invocation)
+        {
+            var containingType = method.ContainingType;
+            if (containingType is null)
+            {
+                return DataAccessKind.None;
+            }
+
+            var name = method.Name;
+            var baseName = name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
+
+            if (method.IsContainedIn(Types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(Types.RelationalQueryableExtensions))
+            {
+                switch (baseName)
+                {
+                    case "ExecuteUpdate":
+                    case "ExecuteDelete":
+                        return DataAccessKind.BulkUpdate;
+                    case "Load":
+                        return DataAccessKind.ExplicitLoad;
+                }
+
+                if (name.EndsWith("Async", System.StringComparison.Ordinal) && name != "AsAsyncEnumerable")
+                {
+                    return DataAccessKind.QueryExecution;
+                }
+
+                return DataAccessKind.None;
+            }
+
+            if ((method.IsContainedIn(Types.Enumerable) || method.IsContainedIn(Types.Queryable))
+                && SyncTerminalOperators.Contains(name))
+            {
+                return IsEfQuery(GetReceiver(invocation)) ? DataAccessKind.QueryExecution : DataAccessKind.None;
+            }
+
+            if (IsDbContextType(containingType) || IsDbSetType(containingType))
+            {
+                if (baseName == "SaveChanges")
+                {
+                    return DataAccessKind.SaveChanges;
+                }
+
+                if (baseName == "Find")
+                {
+                    return DataAccessKind.Find;
+                }
+
+                return ChangeTrackingMethods.Contains(name) ? DataAccessKind.ChangeTracking : DataAccessKind.None;
+            }
+
+            if (method.IsContainedIn(Types.DatabaseFacade) || method.IsContainedIn(Types.RelationalDatabaseFacadeExtensions))
+            {
+                switch (baseName)
+                {
+                    case "BeginTransaction":
+                        return DataAccessKind.BeginTransaction;
+                    case "CommitTransaction":
+                        return DataAccessKind.CommitTransaction;
+                    case "RollbackTransaction":
+                        return DataAccessKind.RollbackTransaction;
+                    case "EnsureCreated":
+                    case "EnsureDeleted":
+                    case "Migrate":
+                        return DataAccessKind.SchemaChange;
+                }
+
+                return baseName.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                    ? DataAccessKind.RawSqlExecution
+                    : DataAccessKind.None;
+            }
+
+            if (containingType.Implements(Types.DbContextTransaction))
+            {
+                return baseName switch
+                {
+                    "Commit" => DataAccessKind.CommitTransaction,
+                    "Rollback" => DataAccessKind.RollbackTransaction,
+                    _ => DataAccessKind.None,
+                };
+            }
+
+            if (containingType.Implements(Types.DbContextFactory))
+            {
+                return baseName == "CreateDbContext" ? DataAccessKind.ContextCreation : DataAccessKind.None;
+            }
+
+            if (containingType.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore.ChangeTracking")
+            {
+                return baseName is "Load" or "Reload" or "GetDatabaseValues"
+                    ? DataAccessKind.ExplicitLoad
+                    : DataAccessKind.None;
+            }
+
+            return DataAccessKind.None;
+        }
+    }
+}

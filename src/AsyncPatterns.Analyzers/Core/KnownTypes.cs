@@ -1,0 +1,108 @@
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPatterns.Analyzers.Core
+{
+    /// <summary>
+    /// The framework types the rules look for, resolved once per compilation by metadata name.
+    /// The analyzer assembly never references EF Core or ASP.NET Core: a type that the compilation
+    /// does not reference is simply <c>null</c> here, and the rules that need it register nothing.
+    /// </summary>
+    internal sealed class KnownTypes
+    {
+        private KnownTypes(Compilation compilation, INamedTypeSymbol dbContext)
+        {
+            Compilation = compilation;
+            DbContext = dbContext;
+            DbSet = Get(compilation, "Microsoft.EntityFrameworkCore.DbSet`1");
+            DbContextFactory = Get(compilation, "Microsoft.EntityFrameworkCore.IDbContextFactory`1");
+            DbContextOptions = Get(compilation, "Microsoft.EntityFrameworkCore.DbContextOptions");
+            DatabaseFacade = Get(compilation, "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
+            EntityFrameworkQueryableExtensions = Get(compilation, "Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
+            RelationalQueryableExtensions = Get(compilation, "Microsoft.EntityFrameworkCore.RelationalQueryableExtensions");
+            RelationalDatabaseFacadeExtensions = Get(compilation, "Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions");
+            DbContextTransaction = Get(compilation, "Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction");
+            EntityEntry = Get(compilation, "Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry");
+            NavigationEntry = Get(compilation, "Microsoft.EntityFrameworkCore.ChangeTracking.NavigationEntry");
+            EntityFrameworkServiceCollectionExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions");
+
+            Queryable = Get(compilation, "System.Linq.Queryable");
+            Enumerable = Get(compilation, "System.Linq.Enumerable");
+            QueryableOfT = Get(compilation, "System.Linq.IQueryable`1");
+            Task = Get(compilation, "System.Threading.Tasks.Task");
+            TaskOfT = Get(compilation, "System.Threading.Tasks.Task`1");
+            ValueTask = Get(compilation, "System.Threading.Tasks.ValueTask");
+            ValueTaskOfT = Get(compilation, "System.Threading.Tasks.ValueTask`1");
+            CancellationToken = Get(compilation, "System.Threading.CancellationToken");
+            AsyncDisposable = Get(compilation, "System.IAsyncDisposable");
+            Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
+            Lazy = Get(compilation, "System.Lazy`1");
+
+            ServiceCollection = Get(compilation, "Microsoft.Extensions.DependencyInjection.IServiceCollection");
+            ServiceCollectionServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
+            ServiceCollectionDescriptorExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions");
+            ServiceCollectionHostedServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions");
+            ServiceLifetime = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceLifetime");
+            ServiceDescriptor = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceDescriptor");
+            ServiceScopeFactory = Get(compilation, "Microsoft.Extensions.DependencyInjection.IServiceScopeFactory");
+            ServiceScope = Get(compilation, "Microsoft.Extensions.DependencyInjection.IServiceScope");
+            HostedService = Get(compilation, "Microsoft.Extensions.Hosting.IHostedService");
+            BackgroundService = Get(compilation, "Microsoft.Extensions.Hosting.BackgroundService");
+            HttpContext = Get(compilation, "Microsoft.AspNetCore.Http.HttpContext");
+            RequestDelegate = Get(compilation, "Microsoft.AspNetCore.Http.RequestDelegate");
+            Session = Get(compilation, "Microsoft.AspNetCore.Http.ISession");
+            DistributedCache = Get(compilation, "Microsoft.Extensions.Caching.Distributed.IDistributedCache");
+        }
+
+        public Compilation Compilation { get; }
+
+        public INamedTypeSymbol DbContext { get; }
+        public INamedTypeSymbol? DbSet { get; }
+        public INamedTypeSymbol? DbContextFactory { get; }
+        public INamedTypeSymbol? DbContextOptions { get; }
+        public INamedTypeSymbol? DatabaseFacade { get; }
+        public INamedTypeSymbol? EntityFrameworkQueryableExtensions { get; }
+        public INamedTypeSymbol? RelationalQueryableExtensions { get; }
+        public INamedTypeSymbol? RelationalDatabaseFacadeExtensions { get; }
+        public INamedTypeSymbol? DbContextTransaction { get; }
+        public INamedTypeSymbol? EntityEntry { get; }
+        public INamedTypeSymbol? NavigationEntry { get; }
+        public INamedTypeSymbol? EntityFrameworkServiceCollectionExtensions { get; }
+
+        public INamedTypeSymbol? Queryable { get; }
+        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? QueryableOfT { get; }
+        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? TaskOfT { get; }
+        public INamedTypeSymbol? ValueTask { get; }
+        public INamedTypeSymbol? ValueTaskOfT { get; }
+        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? AsyncDisposable { get; }
+        public INamedTypeSymbol Disposable { get; }
+        public INamedTypeSymbol? Lazy { get; }
+
+        public INamedTypeSymbol? ServiceCollection { get; }
+        public INamedTypeSymbol? ServiceCollectionServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions { get; }
+        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceLifetime { get; }
+        public INamedTypeSymbol? ServiceDescriptor { get; }
+        public INamedTypeSymbol? ServiceScopeFactory { get; }
+        public INamedTypeSymbol? ServiceScope { get; }
+        public INamedTypeSymbol? HostedService { get; }
+        public INamedTypeSymbol? BackgroundService { get; }
+        public INamedTypeSymbol? HttpContext { get; }
+        public INamedTypeSymbol? RequestDelegate { get; }
+        public INamedTypeSymbol? Session { get; }
+        public INamedTypeSymbol? DistributedCache { get; }
+
+        /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
+        public static KnownTypes? Create(Compilation compilation)
+        {
+            var dbContext = Get(compilation, "Microsoft.EntityFrameworkCore.DbContext");
+            return dbContext is null ? null : new KnownTypes(compilation, dbContext);
+        }
+
+        private static INamedTypeSymbol? Get(Compilation compilation, string metadataName)
+            => compilation.GetTypeByMetadataName(metadataName);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPatterns.Analyzers.Core
+{
+    internal static class SymbolExtensions
+    {
+        public static bool InheritsFromOrEquals(this ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            if (type is null || baseType is null)
+            {
+                return false;
+            }
+
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public static bool Implements(this ITypeSymbol? type, INamedTypeSymbol? interfaceType)
+        {
+            if (type is null || interfaceType is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, interfaceType))
+            {
+                return true;
+            }
+
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, interfaceType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public static bool IsType(this ITypeSymbol? type, INamedTypeSymbol? other)
+            => type != null && other != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, other);
+
+        public static bool IsContainedIn(this ISymbol? symbol, INamedTypeSymbol? type)
+            => symbol?.ContainingType != null && type != null
+               && SymbolEqualityComparer.Default.Equals(symbol.ContainingType.OriginalDefinition, type);
+
+        /// <summary>The method's parameter that receives the instance of a reduced or static extension call.</summary>
+        public static IMethodSymbol Unreduced(this IMethodSymbol method) => method.ReducedFrom ?? method;
+    }
+}
