@@ -28,7 +28,7 @@ namespace AsyncPatterns.Analyzers.Core
 
         private static readonly ImmutableHashSet<string> ChangeTrackingMethods = ImmutableHashSet.Create(
             "Add", "AddAsync", "AddRange", "AddRangeAsync", "Attach", "AttachRange",
-            "Update", "UpdateRange", "Remove", "RemoveRange", "Entry");
+            "Update", "UpdateRange", "Remove", "RemoveRange");
 
         private readonly ConcurrentDictionary<ISymbol, bool> _injectedMembers =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
@@ -66,8 +66,9 @@ namespace AsyncPatterns.Analyzers.Core
         public bool IsContextFactoryType(ITypeSymbol? type) => type.Implements(Types.DbContextFactory);
 
         /// <summary>
-        /// Whether the type holds a context: the context itself, or a wrapper whose type arguments
-        /// include one (<c>Lazy&lt;ShopContext&gt;</c>, <c>ThreadLocal&lt;ShopContext&gt;</c>, arrays, lists).
+        /// Whether the type holds a context: the context itself, a holder of one (<c>Lazy&lt;T&gt;</c>,
+        /// <c>ThreadLocal&lt;T&gt;</c>, <c>AsyncLocal&lt;T&gt;</c>), or a collection or array of them.
+        /// Options and factories are generic over the context type but hold none.
         /// </summary>
         public bool HoldsDbContext(ITypeSymbol? type)
         {
@@ -84,7 +85,7 @@ namespace AsyncPatterns.Analyzers.Core
                     continue;
                 }
 
-                if (type is INamedTypeSymbol { IsGenericType: true } named && !IsContextFactoryType(named))
+                if (type is INamedTypeSymbol { IsGenericType: true } named && IsHolderOrCollection(named))
                 {
                     return named.TypeArguments.Any(argument => IsDbContextType(argument));
                 }
@@ -93,6 +94,15 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             return false;
+        }
+
+        private bool IsHolderOrCollection(INamedTypeSymbol type)
+        {
+            var definition = type.OriginalDefinition;
+            return definition.IsType(Types.Lazy)
+                   || definition.IsType(Types.ThreadLocal)
+                   || definition.IsType(Types.AsyncLocal)
+                   || definition.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
         }
 
         /// <summary>

@@ -36,6 +36,8 @@ namespace AsyncPatterns.Analyzers.Core
             AsyncDisposable = Get(compilation, "System.IAsyncDisposable");
             Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             Lazy = Get(compilation, "System.Lazy`1");
+            ThreadLocal = Get(compilation, "System.Threading.ThreadLocal`1");
+            AsyncLocal = Get(compilation, "System.Threading.AsyncLocal`1");
 
             ServiceCollection = Get(compilation, "Microsoft.Extensions.DependencyInjection.IServiceCollection");
             ServiceCollectionServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
@@ -79,6 +81,8 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? AsyncDisposable { get; }
         public INamedTypeSymbol Disposable { get; }
         public INamedTypeSymbol? Lazy { get; }
+        public INamedTypeSymbol? ThreadLocal { get; }
+        public INamedTypeSymbol? AsyncLocal { get; }
 
         public INamedTypeSymbol? ServiceCollection { get; }
         public INamedTypeSymbol? ServiceCollectionServiceExtensions { get; }
