@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using ShopApp.Data;
+using ShopApp.Endpoints;
+using ShopApp.Middleware;
+using ShopApp.Services;
+using ShopApp.Workers;
+
+var builder = WebApplication.CreateBuilder(args);
+var connectionString = Environment.GetEnvironmentVariable("SHOPAPP_DB") ?? "Data Source=shop.db";
+
+// Registers IDbContextFactory<ShopContext> and, since EF Core 6, ShopContext itself as scoped.
+builder.Services.AddDbContextFactory<ShopContext>(options => options.UseSqlite(connectionString));
+
+// AP1002: one AuditContext for the whole app.
+builder.Services.AddSingleton<AuditContext>();
+
+// AP1004: PriceCache takes ShopContext in its constructor.
+builder.Services.AddSingleton<PriceCache>();
+builder.Services.AddScoped<LegacyReportService>();
+builder.Services.AddScoped<ProductSearch>();
+builder.Services.AddHostedService<OrderArchiveWorker>();
+
+var app = builder.Build();
+
+using (var scope = app.Services.CreateScope())
+{
+    scope.ServiceProvider.GetRequiredService<ShopContext>().Database.EnsureCreated();
+    scope.ServiceProvider.GetRequiredService<AuditContext>().Database.EnsureCreated();
+}
+
+app.UseMiddleware<RequestAuditMiddleware>();
+app.MapStats();
+app.MapGet("/", () => "ShopApp sample: see samples/README.md");
+
+app.Run();
+
+public partial class Program { }
