@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using AsyncPatterns.Analyzers.Tests.Verification;
 
 namespace AsyncPatterns.Analyzers.Tests.Core;
 
@@ -212,13 +213,6 @@ public class DataAccessModelTests
         Assert.Null(DataAccessModel.Create(compilation));
     }
 
-    // The verifier owns the shared reference list; this direct model test reads the same file.
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "user-code-references.txt"))
-            .Where(line => line.Length > 0)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToArray());
-
     private static DataAccessOperation? ClassifyLast(string members)
         => ClassifyAll(members).LastOrDefault();
 
@@ -247,7 +241,7 @@ public class DataAccessModelTests
         var compilation = CSharpCompilation.Create(
             "CoreTests",
             new[] { CSharpSyntaxTree.ParseText(Prelude.Length > 0 && source.StartsWith(Prelude, StringComparison.Ordinal) ? source : Prelude + source) },
-            References.Value,
+            ReferenceSet.Full.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "Test source does not compile:\n" + string.Join("\n", errors));
