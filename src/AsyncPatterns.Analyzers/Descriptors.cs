@@ -57,6 +57,38 @@ namespace AsyncPatterns.Analyzers
             DiagnosticSeverity.Warning,
             "A deferred query or background work that uses a DbContext after the using block, the DI scope or the request that owns it has ended fails with ObjectDisposedException, or races with the next user of the context.");
 
+        public static readonly DiagnosticDescriptor AP3001DanglingTask = Create(
+            DiagnosticIds.DanglingTask,
+            "Dangling Task",
+            "The task returned by '{0}' is never awaited or observed, so its exceptions are lost and it may outlive its caller; await it",
+            Categories.Tasks,
+            DiagnosticSeverity.Warning,
+            "A Task that nobody awaits hides its exceptions and keeps running after the request, the scope or the DbContext it uses is gone. Await it, or discard it explicitly with '_ =' when fire-and-forget is intended.");
+
+        public static readonly DiagnosticDescriptor AP3002SyncEfIoInAsyncMethod = Create(
+            DiagnosticIds.SyncEfIoInAsyncMethod,
+            "Synchronous EF Core I/O in an async method",
+            "'{0}' blocks a thread on database I/O inside async {1} '{2}'; use '{3}'",
+            Categories.Tasks,
+            DiagnosticSeverity.Warning,
+            "Synchronous EF Core calls hold a thread-pool thread for the whole database round trip; inside async code that starves the pool under load. EF Core offers an awaited async counterpart for every operation that does I/O.");
+
+        public static readonly DiagnosticDescriptor AP3003BlockingOnAsyncCall = Create(
+            DiagnosticIds.BlockingOnAsyncCall,
+            "Blocking on an async data-access call",
+            "'{0}' blocks on the asynchronous data-access call '{1}'; await it instead",
+            Categories.Tasks,
+            DiagnosticSeverity.Warning,
+            "Blocking with .Result, .Wait() or .GetAwaiter().GetResult() on an asynchronous database, session or cache call holds a thread for the whole I/O and can deadlock where a synchronization context exists.");
+
+        public static readonly DiagnosticDescriptor AP3004CancellationTokenNotForwarded = Create(
+            DiagnosticIds.CancellationTokenNotForwarded,
+            "CancellationToken not forwarded to EF Core",
+            "'{0}' is called without the CancellationToken '{1}' that is in scope; pass it so the query stops when the caller gives up",
+            Categories.Tasks,
+            DiagnosticSeverity.Info,
+            "An EF Core async call without the request's or the host's CancellationToken keeps running, and holds its connection, after the client disconnected or the host began shutting down.");
+
         private static DiagnosticDescriptor Create(
             string id,
             string title,

@@ -8,5 +8,9 @@ namespace AsyncPatterns.Analyzers
         public const string UndisposedDbContext = "AP1003";
         public const string CapturedDbContext = "AP1004";
         public const string EscapingDbContext = "AP1005";
+        public const string DanglingTask = "AP3001";
+        public const string SyncEfIoInAsyncMethod = "AP3002";
+        public const string BlockingOnAsyncCall = "AP3003";
+        public const string CancellationTokenNotForwarded = "AP3004";
     }
 }
