@@ -84,7 +84,7 @@ namespace AsyncPatterns.Analyzers.Core
                     continue;
                 }
 
-                if (type is INamedTypeSymbol { IsGenericType: true } named && !IsContextFactoryType(named))
+                if (type is INamedTypeSymbol { IsGenericType: true } named && !IsContextFactoryType(named) && !MentionsContextTypeOnly(named))
                 {
                     return named.TypeArguments.Any(argument => IsDbContextType(argument));
                 }
@@ -93,6 +93,25 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Generic types that name a context type without holding an instance of it: delegates and
+        /// expression trees that take one as a parameter (EF.CompileAsyncQuery's compiled queries),
+        /// and EF Core's and logging's own generics (DbContextOptions&lt;T&gt;, DbContextOptionsBuilder&lt;T&gt;,
+        /// PooledDbContextFactory&lt;T&gt;, IDesignTimeDbContextFactory&lt;T&gt;, ILogger&lt;T&gt;).
+        /// </summary>
+        private static bool MentionsContextTypeOnly(INamedTypeSymbol type)
+        {
+            if (type.TypeKind == TypeKind.Delegate)
+            {
+                return true;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return ns == "System.Linq.Expressions"
+                   || ns == "Microsoft.EntityFrameworkCore" || ns.StartsWith("Microsoft.EntityFrameworkCore.", System.StringComparison.Ordinal)
+                   || ns == "Microsoft.Extensions.Logging" || ns == "Microsoft.Extensions.Options";
         }
 
         /// <summary>
