@@ -79,7 +79,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
 
         private static bool CanMakeScoped(SyntaxNode node, Microsoft.CodeAnalysis.Text.TextSpan span)
         {
-            if (node.FirstAncestorOrSelf<ArgumentSyntax>() is { } argument && argument.Expression.Span.Contains(span))
+            if (node.FirstAncestorOrSelf<ArgumentSyntax>() is { } argument && argument.Expression.Span == span)
             {
                 return true;
             }
@@ -98,7 +98,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
 
             var node = root.FindNode(span, getInnermostNodeForTie: true);
             var argument = node.FirstAncestorOrSelf<ArgumentSyntax>();
-            if (argument is not null && argument.Expression.Span.Contains(span))
+            if (argument is not null && argument.Expression.Span == span)
             {
                 // ServiceLifetime.Singleton → ServiceLifetime.Scoped, keeping the qualification the code uses.
                 ExpressionSyntax replacement = argument.Expression is MemberAccessExpressionSyntax access && access.Name.Identifier.ValueText == "Singleton"
