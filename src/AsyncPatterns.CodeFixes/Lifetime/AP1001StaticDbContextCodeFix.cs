@@ -309,6 +309,19 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             }
         }
 
+        private static bool IsWritten(SyntaxNode node)
+        {
+            var expression = node.Parent is MemberAccessExpressionSyntax access && access.Name == node ? access : node;
+            return expression.Parent switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left == expression,
+                PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+                ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
+                RefExpressionSyntax => true,
+                _ => false,
+            };
+        }
+
         /// <summary>The member of the diagnostic when the fix's result compiles; <c>null</c> otherwise.</summary>
         private static async Task<ISymbol?> FixableMemberAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
@@ -402,7 +415,13 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     }
                 }
 
-                if (enclosing is null || enclosing.IsStatic || enclosing is not IMethodSymbol)
+                if (enclosing is null || enclosing.IsStatic || enclosing is not IMethodSymbol enclosingMethod)
+                {
+                    return null;
+                }
+
+                // The field becomes readonly: only constructors may still write it.
+                if (enclosingMethod.MethodKind != MethodKind.Constructor && IsWritten(root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true)))
                 {
                     return null;
                 }
