@@ -157,19 +157,44 @@ public class CSharpCodeFixTest<TAnalyzer, TCodeFix> : CSharpAnalyzerTest<TAnalyz
         return snapshot.ToString();
     }
 
-    private static async Task<Solution> ApplyAsync(CodeAction action, Solution solution, CancellationToken cancellationToken)
+    private static async Task<Solution> ApplyAsync(CodeAction action, Solution solution, Diagnostic? diagnostic, CancellationToken cancellationToken)
     {
         // GetOperationsAsync post-processes the changed documents: nodes annotated by the fix are
         // simplified and formatted, as in the IDE.
-        var operations = await action.GetOperationsAsync(cancellationToken).ConfigureAwait(false);
+        ImmutableArray<CodeActionOperation> operations;
+        try
+        {
+            operations = await action.GetOperationsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw await FixThrewAsync($"Code action '{action.Title}'", exception, solution.Projects.Single(), diagnostic, cancellationToken).ConfigureAwait(false);
+        }
+
         return operations.OfType<ApplyChangesOperation>().LastOrDefault()?.ChangedSolution ?? solution;
+    }
+
+    private static async Task<VerificationException> FixThrewAsync(string what, Exception exception, Project project, Diagnostic? diagnostic, CancellationToken cancellationToken)
+    {
+        var sources = await ReadSourcesAsync(project, cancellationToken).ConfigureAwait(false);
+        var annotations = diagnostic is null ? Array.Empty<Annotation>() : new[] { Annotation.ForActual(diagnostic, "being fixed") };
+        return new VerificationException(
+            $"{what} threw; a code fix must not throw.\n{exception}\n\n{DiagnosticComparison.Annotate(sources, annotations)}");
     }
 
     private static async Task<ImmutableArray<CodeAction>> GetActionsAsync(CodeFixProvider provider, Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), cancellationToken);
-        await provider.RegisterCodeFixesAsync(context).ConfigureAwait(false);
+        try
+        {
+            await provider.RegisterCodeFixesAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw await FixThrewAsync($"{provider.GetType().Name}.RegisterCodeFixesAsync", exception, document.Project, diagnostic, cancellationToken).ConfigureAwait(false);
+        }
+
         return Flatten(actions).ToImmutableArray();
 
         static IEnumerable<CodeAction> Flatten(IEnumerable<CodeAction> actions)
@@ -266,6 +291,11 @@ public class CSharpCodeFixTest<TAnalyzer, TCodeFix> : CSharpAnalyzerTest<TAnalyz
             var next = await FirstFixAsync(provider, project, diagnostics, cancellationToken).ConfigureAwait(false);
             if (next is not { } fix)
             {
+                if (iterations == 0)
+                {
+                    await ExplainNothingAppliedAsync(provider, project, diagnostics, cancellationToken).ConfigureAwait(false);
+                }
+
                 return (solution, iterations);
             }
 
@@ -277,7 +307,7 @@ public class CSharpCodeFixTest<TAnalyzer, TCodeFix> : CSharpAnalyzerTest<TAnalyz
                     + await DescribeSourcesAsync(project, cancellationToken).ConfigureAwait(false));
             }
 
-            solution = await ApplyAsync(fix.Action, solution, cancellationToken).ConfigureAwait(false);
+            solution = await ApplyAsync(fix.Action, solution, fix.Diagnostic, cancellationToken).ConfigureAwait(false);
             if (!seen.Add(await SnapshotAsync(solution, cancellationToken).ConfigureAwait(false)))
             {
                 throw new VerificationException(
@@ -285,6 +315,23 @@ public class CSharpCodeFixTest<TAnalyzer, TCodeFix> : CSharpAnalyzerTest<TAnalyz
                     + await DescribeSourcesAsync(solution.Projects.Single(), cancellationToken).ConfigureAwait(false));
             }
         }
+    }
+
+    /// <summary>Fails early, listing what was offered, when no fixable diagnostic offers the chosen action.</summary>
+    private async Task ExplainNothingAppliedAsync(CodeFixProvider provider, Project project, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var message = new StringBuilder();
+        message.Append("Applying the fix one diagnostic at a time: no code action was applied; the chosen action (")
+            .Append(CodeActionEquivalenceKey is null ? $"index {CodeActionIndex ?? 0}" : $"equivalence key '{CodeActionEquivalenceKey}'")
+            .AppendLine(") is offered for none of the fixable diagnostics.");
+        foreach (var diagnostic in Fixable(provider, project, diagnostics))
+        {
+            var document = project.Solution.GetDocument(diagnostic.Location.SourceTree)!;
+            var actions = await GetActionsAsync(provider, document, diagnostic, cancellationToken).ConfigureAwait(false);
+            message.Append("  ").Append(DiagnosticComparison.Describe(diagnostic)).Append(": offered ").AppendLine(DescribeActions(actions));
+        }
+
+        throw new VerificationException(message.ToString());
     }
 
     private async Task<(Solution Solution, int Iterations)?> FixAllAsync(
@@ -330,7 +377,7 @@ public class CSharpCodeFixTest<TAnalyzer, TCodeFix> : CSharpAnalyzerTest<TAnalyz
                 return (solution, iterations - 1);
             }
 
-            solution = await ApplyAsync(action, solution, cancellationToken).ConfigureAwait(false);
+            solution = await ApplyAsync(action, solution, null, cancellationToken).ConfigureAwait(false);
             if (!seen.Add(await SnapshotAsync(solution, cancellationToken).ConfigureAwait(false)))
             {
                 throw new VerificationException(

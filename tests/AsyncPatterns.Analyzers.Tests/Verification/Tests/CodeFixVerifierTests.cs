@@ -207,4 +207,50 @@ public class CodeFixVerifierTests
         }.RunAsync());
         Assert.Contains("Fix All in Document scope: the fixed code is not as expected", e.Message);
     }
+
+    [Fact]
+    public Task Pass_FormatterAndSimplifierRun()
+        => CSharpCodeFixVerifier<BadFieldAnalyzer, FormattingFix>.VerifyCodeFixAsync(
+            """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                // keep me
+                int [|BadOne|]; // and me
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                // keep me
+                private Task? GoodOne; // and me
+            }
+            """);
+
+    [Fact]
+    public async Task Fail_WrongEquivalenceKey()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => new CSharpCodeFixTest<BadFieldAnalyzer, RenameBadFieldFix>
+        {
+            TestCode = "class C { int [|BadOne|]; }",
+            FixedCode = "class C { int GoodOne; }",
+            CodeActionEquivalenceKey = "VT0001.Nope",
+        }.RunAsync());
+        Assert.Contains("is offered for none of the fixable diagnostics", e.Message);
+        Assert.Contains("[1] 'Rename to FineOne' (key 'VT0001.Fine')", e.Message);
+    }
+
+    [Fact]
+    public async Task Fail_FixThrows()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => CSharpCodeFixVerifier<BadFieldAnalyzer, ThrowingFix>.VerifyCodeFixAsync(
+            "class C { int [|BadOne|]; }",
+            "class C { int GoodOne; }"));
+        Assert.Contains("ThrowingFix.RegisterCodeFixesAsync threw", e.Message);
+        Assert.Contains("fix exploded", e.Message);
+        Assert.Contains("    1 | class C { int BadOne; }", e.Message);
+    }
 }

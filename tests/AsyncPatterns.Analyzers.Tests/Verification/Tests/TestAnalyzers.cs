@@ -201,3 +201,38 @@ public sealed class TwoRuleAnalyzer : DiagnosticAnalyzer
             SymbolKind.Method);
     }
 }
+
+/// <summary>Replaces the field with an unformatted, fully qualified declaration annotated for the
+/// formatter and the simplifier, as real fixes do.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp)]
+public sealed class FormattingFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("VT0001");
+
+    public override FixAllProvider? GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var declaration = root!.FindToken(context.Span.Start).Parent!.FirstAncestorOrSelf<FieldDeclarationSyntax>()!;
+        var name = declaration.Declaration.Variables[0].Identifier.ValueText;
+        var replacement = SyntaxFactory.ParseMemberDeclaration($"private   global::System.Threading.Tasks.Task?Good{name[3..]};")!
+            .WithLeadingTrivia(declaration.GetLeadingTrivia())
+            .WithTrailingTrivia(declaration.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation, Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation);
+        context.RegisterCodeFix(
+            CodeAction.Create("Make it a task", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, replacement))), "VT0001.Task"),
+            context.Diagnostics);
+    }
+}
+
+/// <summary>Throws while registering its fix.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp)]
+public sealed class ThrowingFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("VT0001");
+
+    public override FixAllProvider? GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => throw new NotSupportedException("fix exploded");
+}
