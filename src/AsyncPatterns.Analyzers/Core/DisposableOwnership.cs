@@ -96,7 +96,7 @@ namespace AsyncPatterns.Analyzers.Core
                     }
 
                     // A fluent call that hands back the instance (or a wrapper of it) passes ownership on.
-                    return holdsValue(invocation.Type) || IsDisposable(invocation.Type, types) ? OwnershipUse.Escape : OwnershipUse.Use;
+                    return holdsValue(invocation.Type) ? OwnershipUse.Escape : OwnershipUse.Use;
 
                 case IConditionalAccessOperation conditionalAccess when ReferenceEquals(conditionalAccess.Operation, value):
                     return Unwrap(conditionalAccess.WhenNotNull) is IInvocationOperation { Instance: IConditionalAccessInstanceOperation } call
@@ -128,6 +128,13 @@ namespace AsyncPatterns.Analyzers.Core
                && type.SpecialType != SpecialType.System_Object
                && (type.Implements(types.Disposable) || type.Implements(types.AsyncDisposable));
 
+        /// <summary>A disposable result that may wrap what it was given; tasks are disposable too, but never own their inputs.</summary>
+        private static bool IsWrapper(ITypeSymbol? type, KnownTypes types)
+            => IsDisposable(type, types)
+               && !type.InheritsFromOrEquals(types.Task)
+               && !type.IsType(types.ValueTask)
+               && !type.IsType(types.ValueTaskOfT);
+
         private static OwnershipUse ClassifyArgument(IArgumentOperation argument, KnownTypes types, Func<ITypeSymbol?, bool> holdsValue)
         {
             if (argument.Parameter is { RefKind: not RefKind.None and not RefKind.In })
@@ -148,7 +155,7 @@ namespace AsyncPatterns.Analyzers.Core
                         || method.Name.IndexOf("Dispose", StringComparison.Ordinal) >= 0
                         || IsOwnerMethodName(method.Name)
                         || holdsValue(invocation.Type)
-                        || IsDisposable(invocation.Type, types))
+                        || IsWrapper(invocation.Type, types))
                     {
                         return OwnershipUse.Escape;
                     }

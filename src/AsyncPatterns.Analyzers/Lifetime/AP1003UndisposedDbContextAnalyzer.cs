@@ -594,23 +594,23 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             private static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation creation, IOperation? creationFunction)
             {
+                // The operation block that contains the creation, and the lambdas and local
+                // functions between them, outermost last.
                 var functions = new List<IOperation>();
-                var root = creation;
-                while (root.Parent != null)
-                {
-                    root = root.Parent;
-                    if (root is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                    {
-                        functions.Add(root);
-                    }
-                }
-
                 IOperation? block = null;
-                foreach (var candidate in context.OperationBlocks)
+                for (var current = creation.Parent; current != null && block is null; current = current.Parent)
                 {
-                    if (ReferenceEquals(candidate, root) || candidate.Syntax == root.Syntax)
+                    if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
                     {
-                        block = candidate;
+                        functions.Add(current);
+                    }
+
+                    foreach (var candidate in context.OperationBlocks)
+                    {
+                        if (ReferenceEquals(candidate, current))
+                        {
+                            block = candidate;
+                        }
                     }
                 }
 

@@ -90,11 +90,26 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     .WithLeadingTrivia(statement.GetLeadingTrivia());
                 editor.ReplaceNode(statement, replacement);
 
-                foreach (var dispose in RedundantDisposeStatements(target))
+                foreach (var (dispose, next) in RedundantDisposeStatements(target))
                 {
-                    if (removed.Add(dispose))
+                    if (!removed.Add(dispose))
                     {
-                        editor.RemoveNode(dispose, HasComments(dispose) ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia);
+                        continue;
+                    }
+
+                    editor.RemoveNode(dispose, SyntaxRemoveOptions.KeepNoTrivia);
+
+                    // The blank line and comments above the removed statement move to the next
+                    // one; its own indentation stays.
+                    var moved = dispose.GetLeadingTrivia();
+                    if (moved.Count > 0 && moved.Last().IsKind(SyntaxKind.WhitespaceTrivia))
+                    {
+                        moved = moved.RemoveAt(moved.Count - 1);
+                    }
+
+                    if (next != null && moved.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                    {
+                        editor.ReplaceNode(next, (current, _) => current.WithLeadingTrivia(moved.AddRange(current.GetLeadingTrivia())));
                     }
                 }
             }
@@ -146,11 +161,14 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 or LocalFunctionStatementSyntax
                 or AnonymousFunctionExpressionSyntax;
 
-        /// <summary><c>db.Dispose();</c> or <c>await db.DisposeAsync();</c> later in the same block: the using declaration now does it.</summary>
-        private static IEnumerable<SyntaxNode> RedundantDisposeStatements(Target target)
+        /// <summary>
+        /// <c>db.Dispose();</c> or <c>await db.DisposeAsync();</c> later in the same block (the using
+        /// declaration now does it), each with the statement that follows it.
+        /// </summary>
+        private static IEnumerable<(SyntaxNode Dispose, SyntaxNode? Next)> RedundantDisposeStatements(Target target)
         {
             var statement = target.Statement;
-            IEnumerable<SyntaxNode> siblings;
+            IReadOnlyList<SyntaxNode> siblings;
             SyntaxNode self;
             if (statement.Parent is BlockSyntax block)
             {
@@ -168,8 +186,9 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             }
 
             var after = false;
-            foreach (var sibling in siblings)
+            for (var i = 0; i < siblings.Count; i++)
             {
+                var sibling = siblings[i];
                 if (sibling == self)
                 {
                     after = true;
@@ -179,10 +198,20 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 var candidate = sibling is GlobalStatementSyntax g ? g.Statement : sibling;
                 if (after && candidate is ExpressionStatementSyntax expression && IsDisposeOf(expression.Expression, target.Name))
                 {
-                    yield return sibling;
+                    var next = i + 1 < siblings.Count ? siblings[i + 1] : null;
+                    if (next != null && IsDisposeStatementOf(next, target.Name))
+                    {
+                        next = null;
+                    }
+
+                    yield return (sibling, next);
                 }
             }
         }
+
+        private static bool IsDisposeStatementOf(SyntaxNode node, string name)
+            => (node is GlobalStatementSyntax g ? g.Statement : node) is ExpressionStatementSyntax expression
+               && IsDisposeOf(expression.Expression, name);
 
         private static bool IsDisposeOf(ExpressionSyntax expression, string name)
         {
@@ -205,9 +234,6 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 },
             } && receiver.Identifier.ValueText == name;
         }
-
-        private static bool HasComments(SyntaxNode node)
-            => node.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
 
         private sealed class Target
         {
