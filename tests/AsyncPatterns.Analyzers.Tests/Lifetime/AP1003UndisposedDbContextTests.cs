@@ -316,6 +316,18 @@ public class AP1003UndisposedDbContextTests
         }
         """, Expected(0, "db", "await using"));
 
+    [Fact]
+    public Task Diagnostic_CapturedOnlyByQueryLambdas() => VerifyAsync("""
+        class Reports
+        {
+            public List<int> Known(DbContextOptions<ShopContext> options, int[] ids)
+            {
+                var db = {|#0:new ShopContext(options)|};
+                return ids.Where(id => db.Orders.Any(o => o.Id == id)).ToList();
+            }
+        }
+        """, Expected(0, "db", "using"));
+
     // ---------------------------------------------------------------- near-misses
 
     [Fact]
@@ -599,6 +611,80 @@ public class AP1003UndisposedDbContextTests
         """);
 
     [Fact]
+    public Task NoDiagnostic_CapturedByLongLivedLambda() => VerifyTopLevelAsync("""
+        var app = WebApplication.CreateBuilder(args).Build();
+        var db = new ShopContext();
+        app.MapGet("/count", () => db.Orders.Count());
+        app.Run();
+        """);
+
+    [Fact]
+    public Task NoDiagnostic_FactoryShapes() => VerifyAsync("""
+        using Microsoft.EntityFrameworkCore.Design;
+
+        class DesignTimeFactory : IDesignTimeDbContextFactory<ShopContext>
+        {
+            public ShopContext CreateDbContext(string[] args) => new ShopContext();
+        }
+
+        class Picker(IDbContextFactory<ShopContext> factory)
+        {
+            public ShopContext Pick(bool fresh) => fresh ? new ShopContext() : factory.CreateDbContext();
+
+            public ShopContext PickSwitch(int kind) => kind switch
+            {
+                0 => new ShopContext(),
+                _ => factory.CreateDbContext(),
+            };
+
+            public Lazy<ShopContext> Later() => new Lazy<ShopContext>(() => new ShopContext());
+        }
+        """);
+
+    [Fact]
+    public Task NoDiagnostic_RegisteredForDisposal() => VerifyAsync("""
+        using Microsoft.AspNetCore.Http;
+
+        class Endpoint
+        {
+            public int Handle(HttpContext http, DbContextOptions<ShopContext> options)
+            {
+                var db = new ShopContext(options);
+                http.Response.RegisterForDisposeAsync(db);
+                return db.Orders.Count();
+            }
+
+            public int Tracked(Stack<IDisposable> owned, DbContextOptions<ShopContext> options)
+            {
+                var db = new ShopContext(options);
+                owned.Push(db);
+                return db.Orders.Count();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoDiagnostic_HalfTypedCode()
+    {
+        var test = new CSharpAnalyzerTest<AP1003UndisposedDbContextAnalyzer>
+        {
+            TestCode = Usings + """
+                class Reports
+                {
+                    public int Count(DbContextOptions<ShopContext> options)
+                    {
+                        var db = new ShopContext(options
+                        db.
+                        using (var other = new Shop
+                    }
+                }
+                """ + Model,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task NoDiagnostic_WithoutEntityFrameworkCore()
     {
         var test = new CSharpAnalyzerTest<AP1003UndisposedDbContextAnalyzer>
@@ -776,6 +862,56 @@ public class AP1003UndisposedDbContextTests
             source,
             new[] { Expected(0, "db", "using"), Expected(1, "db", "using"), Expected(2, "db", "using") },
             source);
+    }
+
+    [Fact]
+    public Task Fix_TopLevelStatements() => new CSharpCodeFixTest<AP1003UndisposedDbContextAnalyzer, AP1003UndisposedDbContextCodeFix>
+    {
+        TestCode = Usings + """
+            var db = {|#0:new ShopContext()|};
+            if (args.Length > 0)
+            {
+                return;
+            }
+
+            // done with the database
+            await db.DisposeAsync();
+            Console.WriteLine(await db.Orders.CountAsync());
+            """ + Model,
+        FixedCode = Usings + """
+            await using var db = new ShopContext();
+            if (args.Length > 0)
+            {
+                return;
+            }
+
+            // done with the database
+            Console.WriteLine(await db.Orders.CountAsync());
+            """ + Model,
+        ExpectedDiagnostics = { Expected(0, "db", "await using") },
+        OutputKind = OutputKind.ConsoleApplication,
+    }.RunAsync();
+
+    [Fact]
+    public Task NoFix_SwitchSection()
+    {
+        var source = Code("""
+            class Reports
+            {
+                public int Count(DbContextOptions<ShopContext> options, int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            var db = {|#0:new ShopContext(options)|};
+                            return db.Orders.Count();
+                        default:
+                            return 0;
+                    }
+                }
+            }
+            """);
+        return VerifyCS.VerifyCodeFixAsync(source, Expected(0, "db", "using"), source);
     }
 
     [Fact]
