@@ -14,7 +14,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
     /// AP1003: a DbContext the code creates itself (<c>new ShopContext(options)</c>,
     /// <c>factory.CreateDbContext()</c>) is owned by that code, which must dispose it. EF Core
     /// returns the connection to the pool and releases the change tracker only on Dispose
-    /// (https://learn.microsoft.com/ef/core/dbcontext-configuration/#dbcontext-lifetime).
+    /// (https://learn.microsoft.com/ef/core/dbcontext-configuration/#the-dbcontext-lifetime).
     /// Silent whenever ownership goes elsewhere (returned, stored, handed to an owner) or the
     /// context is disposed on every path; the per-method state lives in an operation-block action
     /// so that each block is walked once.
