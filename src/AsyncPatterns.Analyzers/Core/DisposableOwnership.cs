@@ -120,6 +120,74 @@ namespace AsyncPatterns.Analyzers.Core
             }
         }
 
+        /// <summary>
+        /// The end of the member-access and query-operator chain that <paramref name="operation"/>
+        /// starts: from <c>db</c> in <c>db.Orders.Where(o => o.Open)</c>, the <c>Where</c> call. Also
+        /// climbs from a lambda to the call that takes it.
+        /// </summary>
+        public static IOperation ReceiverChainTop(IOperation operation)
+        {
+            var current = operation;
+            for (var depth = 0; depth < 32 && current.Parent is { } parent; depth++)
+            {
+                switch (parent)
+                {
+                    case IConversionOperation:
+                    case IParenthesizedOperation:
+                    case IDelegateCreationOperation:
+                    case IMemberReferenceOperation member when ReferenceEquals(member.Instance, current):
+                    case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, current):
+                        current = parent;
+                        continue;
+                    case IArgumentOperation { Parent: IInvocationOperation call } argument
+                        when (call.TargetMethod.IsExtensionMethod || call.TargetMethod.ReducedFrom != null)
+                             && (argument.Parameter?.Ordinal == 0 || current is IAnonymousFunctionOperation or IDelegateCreationOperation):
+                        current = call;
+                        continue;
+                    default:
+                        return current;
+                }
+            }
+
+            return current;
+        }
+
+        /// <summary>
+        /// Whether the value is a sequence that has not run yet: an EF query, or a LINQ operator's
+        /// interface-typed result (<c>IEnumerable&lt;T&gt;</c>, <c>IQueryable&lt;T&gt;</c>, <c>IAsyncEnumerable&lt;T&gt;</c>).
+        /// Whoever receives it still needs what it captured.
+        /// </summary>
+        public static bool IsDeferredSequence(IOperation value, DataAccessModel model)
+        {
+            if (model.IsEfQuery(value))
+            {
+                return true;
+            }
+
+            var type = value.Type;
+            if (type is null || type.TypeKind != TypeKind.Interface)
+            {
+                return false;
+            }
+
+            if (type.SpecialType == SpecialType.System_Collections_IEnumerable
+                || type.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T
+                || type.Name == "IAsyncEnumerable")
+            {
+                return true;
+            }
+
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (candidate.SpecialType == SpecialType.System_Collections_IEnumerable || candidate.Name == "IAsyncEnumerable")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public static bool IsDisposeCall(IMethodSymbol method)
             => method.Parameters.Length == 0 && (method.Name == "Dispose" || method.Name == "DisposeAsync");
 

@@ -174,7 +174,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
                 // Created and used in place: `new ShopContext(o).Orders.ToList()`.
                 var use = DisposableOwnership.Classify(root, _model.Types, _model.HoldsDbContext);
-                if (use == OwnershipUse.Use && IsInlineUse(root))
+                if (use == OwnershipUse.Use && IsInlineUse(root) && !EscapesInDeferredSequence(root))
                 {
                     Report(context, creation, creation.Type?.Name ?? "DbContext", fixable: false);
                 }
@@ -234,6 +234,12 @@ namespace AsyncPatterns.Analyzers.Lifetime
                         && IsUsingDeclaration(aliasDeclarator))
                     {
                         // using var owner = db;
+                        return;
+                    }
+
+                    if (EscapesInDeferredSequence(ReferenceEquals(function, creationFunction) ? value : OutermostLambda(reference, creationFunction)))
+                    {
+                        // return db.Orders.Where(...): the caller enumerates it after this method returns.
                         return;
                     }
 
@@ -328,6 +334,43 @@ namespace AsyncPatterns.Analyzers.Lifetime
             private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator)
                 => declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group }
                    && (group.Parent is IUsingDeclarationOperation || group.Parent is IUsingOperation);
+
+            /// <summary>
+            /// A query or lazy sequence built on the context that leaves the method unevaluated:
+            /// returned, stored, handed on. A query kept in a local of the method is followed no
+            /// further (it is usually executed there).
+            /// </summary>
+            private bool EscapesInDeferredSequence(IOperation? start)
+            {
+                if (start is null)
+                {
+                    return false;
+                }
+
+                var top = DisposableOwnership.ReceiverChainTop(start);
+                if (ReferenceEquals(top, start) || !DisposableOwnership.IsDeferredSequence(top, _model))
+                {
+                    return false;
+                }
+
+                var root = DisposableOwnership.ValueFlowRoot(top);
+                return root.Parent is not IVariableInitializerOperation
+                       && DisposableOwnership.Classify(root, _model.Types, _model.HoldsDbContext) == OwnershipUse.Escape;
+            }
+
+            private static IOperation? OutermostLambda(IOperation reference, IOperation? function)
+            {
+                IOperation? outermost = null;
+                for (var current = reference.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation)
+                    {
+                        outermost = current;
+                    }
+                }
+
+                return outermost;
+            }
 
             private static bool IsWriteTarget(ILocalReferenceOperation reference)
                 => reference.Parent switch

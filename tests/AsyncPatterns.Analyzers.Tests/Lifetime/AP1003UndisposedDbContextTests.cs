@@ -415,6 +415,50 @@ public class AP1003UndisposedDbContextTests
         """);
 
     [Fact]
+    public Task NoDiagnostic_DeferredQueryLeavesTheMethod() => VerifyAsync("""
+        class Queries(IDbContextFactory<ShopContext> factory)
+        {
+            public IQueryable<Order> Open() => factory.CreateDbContext().Orders.Where(o => o.Id > 0);
+
+            public IEnumerable<Order> Recent()
+            {
+                var db = factory.CreateDbContext();
+                return db.Orders.OrderByDescending(o => o.Id).Take(10);
+            }
+
+            public IEnumerable<int> Known(int[] ids)
+            {
+                var db = factory.CreateDbContext();
+                return ids.Where(id => db.Orders.Any(o => o.Id == id));
+            }
+
+            public IAsyncEnumerable<Order> Stream()
+            {
+                var db = factory.CreateDbContext();
+                return db.Orders.AsAsyncEnumerable();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Diagnostic_QueryKeptInALocalAndExecuted() => VerifyAsync("""
+        class Queries(IDbContextFactory<ShopContext> factory)
+        {
+            public async Task<List<Order>> SearchAsync(int? minimum, CancellationToken ct)
+            {
+                var db = {|#0:factory.CreateDbContext()|};
+                var query = db.Orders.AsQueryable();
+                if (minimum is int value)
+                {
+                    query = query.Where(o => o.Id >= value);
+                }
+
+                return await query.ToListAsync(ct);
+            }
+        }
+        """, Expected(0, "db", "await using"));
+
+    [Fact]
     public Task NoDiagnostic_StoredOrHandedToAnOwner() => VerifyAsync("""
         class Repository : IDisposable
         {
