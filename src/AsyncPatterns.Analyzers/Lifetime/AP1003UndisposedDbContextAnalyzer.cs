@@ -52,6 +52,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                         OperationKind.TypeParameterObjectCreation,
                         OperationKind.Invocation);
                     blockStart.RegisterOperationAction(block.OnLocalReference, OperationKind.LocalReference);
+                    blockStart.RegisterOperationAction(block.OnMethodReference, OperationKind.MethodReference);
                     blockStart.RegisterOperationBlockEndAction(block.Analyze);
                 });
             });
@@ -66,6 +67,9 @@ namespace AsyncPatterns.Analyzers.Lifetime
             private readonly List<IOperation> _creations = new List<IOperation>();
             private readonly Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> _references =
                 new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
+
+            // Local functions turned into delegates (`Func<int> f = Count;`): what they capture may outlive the method.
+            private readonly HashSet<IMethodSymbol> _delegatedLocalFunctions = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
             public BlockState(DataAccessModel model, ISymbol owningSymbol)
             {
@@ -103,6 +107,20 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     }
 
                     list.Add(reference);
+                }
+            }
+
+            public void OnMethodReference(OperationAnalysisContext context)
+            {
+                var method = ((IMethodReferenceOperation)context.Operation).Method;
+                if (method.MethodKind != MethodKind.LocalFunction)
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    _delegatedLocalFunctions.Add(method.OriginalDefinition);
                 }
             }
 
@@ -223,7 +241,8 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     }
 
                     var function = EnclosingFunction(reference);
-                    if (!ReferenceEquals(function, creationFunction) && !IsBorrowingCapture(reference, creationFunction))
+                    if (!ReferenceEquals(function, creationFunction)
+                        && (!IsBorrowingCapture(reference, creationFunction) || InDelegatedLocalFunction(reference, creationFunction)))
                     {
                         // Captured by a lambda that may outlive the method (a handler, a callback, Task.Run).
                         return;
@@ -356,6 +375,23 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 var root = DisposableOwnership.ValueFlowRoot(top);
                 return root.Parent is not IVariableInitializerOperation
                        && DisposableOwnership.Classify(root, _model.Types, _model.HoldsDbContext) == OwnershipUse.Escape;
+            }
+
+            private bool InDelegatedLocalFunction(IOperation reference, IOperation? function)
+            {
+                lock (_gate)
+                {
+                    for (var current = reference.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
+                    {
+                        if (current is ILocalFunctionOperation localFunction
+                            && _delegatedLocalFunctions.Contains(localFunction.Symbol.OriginalDefinition))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
             }
 
             private static IOperation? OutermostLambda(IOperation reference, IOperation? function)

@@ -152,7 +152,9 @@ public class AP1003UndisposedDbContextTests
                 async Task<int> LocalAsync()
                 {
                     var inLocal = {|#1:new ShopContext(options)|};
-                    return await inLocal.Orders.CountAsync();
+                    return await inLocal.Orders.CountAsync() + Twice();
+
+                    int Twice() => 2 * inLocal.Orders.Count();
                 }
             }
         }
@@ -409,6 +411,14 @@ public class AP1003UndisposedDbContextTests
             }
 
             public Holder Hold() => new Holder { Db = factory.CreateDbContext() };
+
+            public Func<int> CountThroughLocalFunction()
+            {
+                var db = factory.CreateDbContext();
+                return Count;
+
+                int Count() => db.Orders.Count();
+            }
         }
 
         class Holder { public ShopContext? Db { get; set; } }
