@@ -51,6 +51,9 @@ namespace AsyncPatterns.Analyzers.Core
             RequestDelegate = Get(compilation, "Microsoft.AspNetCore.Http.RequestDelegate");
             Session = Get(compilation, "Microsoft.AspNetCore.Http.ISession");
             DistributedCache = Get(compilation, "Microsoft.Extensions.Caching.Distributed.IDistributedCache");
+            Middleware = Get(compilation, "Microsoft.AspNetCore.Http.IMiddleware");
+            ServiceProviderServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions");
+            ServiceProviderKeyedServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions");
         }
 
         public Compilation Compilation { get; }
@@ -94,6 +97,9 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? RequestDelegate { get; }
         public INamedTypeSymbol? Session { get; }
         public INamedTypeSymbol? DistributedCache { get; }
+        public INamedTypeSymbol? Middleware { get; }
+        public INamedTypeSymbol? ServiceProviderServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceProviderKeyedServiceExtensions { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)
