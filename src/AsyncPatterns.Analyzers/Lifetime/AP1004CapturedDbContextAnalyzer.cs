@@ -48,7 +48,8 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 }
 
                 start.RegisterSymbolAction(c => AnalyzeType(c, model), SymbolKind.NamedType);
-                start.RegisterOperationAction(c => AnalyzeRegistration(c, model), OperationKind.Invocation);
+                var registrations = new ServiceRegistrations(model.Types);
+                start.RegisterOperationAction(c => AnalyzeRegistration(c, model, registrations), OperationKind.Invocation, OperationKind.ObjectCreation);
             });
         }
 
@@ -147,63 +148,86 @@ namespace AsyncPatterns.Analyzers.Lifetime
             return null;
         }
 
-        private static void AnalyzeRegistration(OperationAnalysisContext context, DataAccessModel model)
+        private static void AnalyzeRegistration(OperationAnalysisContext context, DataAccessModel model, ServiceRegistrations registrations)
         {
-            var invocation = (IInvocationOperation)context.Operation;
-            if (!TryGetSingletonRegistration(invocation, model.Types, out var component, out var implementation, out var factory))
+            if (!registrations.TryGetRegistration(context.Operation, out var registration)
+                || registration.Lifetime != RegistrationLifetime.Singleton
+                || registration.ImplementationInstance != null
+                || registration.Kind is RegistrationKind.DbContext or RegistrationKind.DbContextPool or RegistrationKind.DbContextFactory)
             {
                 return;
             }
 
-            var nameLocation = GetMethodNameLocation(invocation);
-            if (implementation != null)
+            var component = registration.IsHostedService ? HostedService : Singleton;
+            var nameLocation = registration.GetNameLocation();
+            if (registration.ImplementationFactory != null)
             {
-                var parameter = FindContextParameter(implementation, model);
-                if (parameter is null)
+                AnalyzeFactory(context, model, registration, component, nameLocation);
+                return;
+            }
+
+            if (registration.ImplementationType is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } implementation
+                || model.IsDbContextType(implementation))
+            {
+                return;
+            }
+
+            var parameter = FindContextParameter(implementation, model);
+            if (parameter is null)
+            {
+                return;
+            }
+
+            // The fix edits the class, wherever it is declared: pass its parameter along.
+            var parameterLocation = GetParameterLocation(parameter);
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.AP1004CapturedDbContext,
+                nameLocation,
+                parameterLocation is null ? null : new[] { parameterLocation },
+                ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindFactory),
+                parameter.Name,
+                component,
+                implementation.Name,
+                FactoryRemedy(parameter.Type)));
+        }
+
+        /// <summary>
+        /// <c>AddSingleton(sp =&gt; new Foo(sp.GetRequiredService&lt;ShopContext&gt;()))</c>: the lambda runs
+        /// once, on the root provider, and the context it resolves there lives as long as the singleton.
+        /// A lambda that creates a scope first is the correct pattern and stays silent.
+        /// </summary>
+        private static void AnalyzeFactory(OperationAnalysisContext context, DataAccessModel model, ServiceRegistration registration, string component, Location nameLocation)
+        {
+            var factory = UnwrapLambda(registration.ImplementationFactory!);
+            if (factory is null)
+            {
+                return;
+            }
+
+            foreach (var resolution in factory.Body.Descendants().OfType<IInvocationOperation>())
+            {
+                if (!IsResolutionFromProvider(resolution, factory, model))
                 {
-                    return;
+                    continue;
                 }
 
-                var parameterLocation = GetParameterLocation(parameter);
+                // Name the constructor parameter that receives it, when the lambda creates the component in place.
+                var name = resolution.Type!.Name;
+                var owner = (registration.ImplementationType ?? registration.ServiceType ?? resolution.Type)!.Name;
+                if (Unwrap(resolution.Parent) is IArgumentOperation { Parameter: { } target, Parent: IObjectCreationOperation creation })
+                {
+                    name = target.Name;
+                    owner = creation.Type?.Name ?? owner;
+                }
+
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.AP1004CapturedDbContext,
                     nameLocation,
-                    parameterLocation is null ? null : new[] { parameterLocation },
-                    ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindFactory),
-                    parameter.Name,
+                    name,
                     component,
-                    implementation.Name,
-                    FactoryRemedy(parameter.Type)));
+                    owner,
+                    FactoryRemedy(resolution.Type!)));
                 return;
-            }
-
-            if (factory != null)
-            {
-                foreach (var resolution in factory.Body.Descendants().OfType<IInvocationOperation>())
-                {
-                    if (!IsResolutionFromProvider(resolution, factory, model))
-                    {
-                        continue;
-                    }
-
-                    // Name the constructor parameter that receives it, when the lambda creates the component in place.
-                    var name = resolution.Type!.Name;
-                    var owner = (invocation.TargetMethod.TypeArguments.LastOrDefault() ?? resolution.Type)!.Name;
-                    if (Unwrap(resolution.Parent) is IArgumentOperation { Parameter: { } target, Parent: IObjectCreationOperation creation })
-                    {
-                        name = target.Name;
-                        owner = creation.Type?.Name ?? owner;
-                    }
-
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.AP1004CapturedDbContext,
-                        nameLocation,
-                        name,
-                        component,
-                        owner,
-                        FactoryRemedy(resolution.Type!)));
-                    return;
-                }
             }
         }
 
@@ -270,104 +294,6 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             return null;
         }
-
-        private static Location GetMethodNameLocation(IInvocationOperation invocation)
-        {
-            if (invocation.Syntax is InvocationExpressionSyntax syntax)
-            {
-                switch (syntax.Expression)
-                {
-                    case MemberAccessExpressionSyntax access:
-                        return access.Name.Identifier.GetLocation();
-                    case SimpleNameSyntax name:
-                        return name.Identifier.GetLocation();
-                }
-            }
-
-            return invocation.Syntax.GetLocation();
-        }
-
-        /// <summary>
-        /// A registration with a lifetime longer than a scope: what it registers is either a type
-        /// DI constructs (<paramref name="implementation"/>) or a factory lambda (<paramref name="factory"/>).
-        /// Instances built by the caller (<c>AddSingleton(new Foo(...))</c>) are not DI's to construct.
-        /// </summary>
-        private static bool TryGetSingletonRegistration(
-            IInvocationOperation invocation,
-            KnownTypes types,
-            out string component,
-            out INamedTypeSymbol? implementation,
-            out IAnonymousFunctionOperation? factory)
-        {
-            component = Singleton;
-            implementation = null;
-            factory = null;
-
-            var method = invocation.TargetMethod.Unreduced();
-            switch (method.Name)
-            {
-                case "AddSingleton":
-                case "AddKeyedSingleton":
-                    if (!method.IsContainedIn(types.ServiceCollectionServiceExtensions))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case "TryAddSingleton":
-                case "TryAddKeyedSingleton":
-                    if (!method.IsContainedIn(types.ServiceCollectionDescriptorExtensions))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case "AddHostedService":
-                    if (!method.IsContainedIn(types.ServiceCollectionHostedServiceExtensions))
-                    {
-                        return false;
-                    }
-
-                    component = HostedService;
-                    break;
-                default:
-                    return false;
-            }
-
-            IOperation? serviceTypeArgument = null;
-            foreach (var argument in invocation.Arguments)
-            {
-                switch (argument.Parameter?.Name)
-                {
-                    case "implementationInstance":
-                        return false;
-                    case "implementationFactory":
-                        factory = UnwrapLambda(argument.Value);
-                        return factory != null;
-                    case "implementationType":
-                        implementation = TypeOf(argument.Value);
-                        return implementation != null;
-                    case "serviceType":
-                        serviceTypeArgument = argument.Value;
-                        break;
-                }
-            }
-
-            var typeArguments = invocation.TargetMethod.TypeArguments;
-            if (typeArguments.Length > 0)
-            {
-                implementation = typeArguments[typeArguments.Length - 1] as INamedTypeSymbol;
-            }
-            else if (serviceTypeArgument != null)
-            {
-                implementation = TypeOf(serviceTypeArgument);
-            }
-
-            return implementation is { TypeKind: TypeKind.Class, IsAbstract: false };
-        }
-
-        private static INamedTypeSymbol? TypeOf(IOperation value)
-            => DataAccessModel.Unwrap(value) is ITypeOfOperation typeOf ? typeOf.TypeOperand as INamedTypeSymbol : null;
 
         private static IAnonymousFunctionOperation? UnwrapLambda(IOperation value)
         {
