@@ -95,8 +95,8 @@ namespace AsyncPatterns.CodeFixes.Lifetime
 
             public VariableDeclaratorSyntax? Field { get; set; }
 
-            /// <summary>Assignment statements <c>_db = db;</c> in the constructor.</summary>
-            public List<ExpressionStatementSyntax> Assignments { get; } = new List<ExpressionStatementSyntax>();
+            /// <summary>Assignments <c>_db = db</c> in the constructor: statements, or its expression body.</summary>
+            public List<AssignmentExpressionSyntax> Assignments { get; } = new List<AssignmentExpressionSyntax>();
 
             /// <summary>References to the parameter in the assignments or the field initializer.</summary>
             public List<IdentifierNameSyntax> ParameterReferences { get; } = new List<IdentifierNameSyntax>();
@@ -116,8 +116,14 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 {
                     // `_db = db;`, `this._db = db ?? throw new ArgumentNullException(nameof(db));`
                     var assignment = identifier.Ancestors().OfType<AssignmentExpressionSyntax>().LastOrDefault(a => a.Right.Span.Contains(identifier.Span));
-                    if (assignment?.Parent is not ExpressionStatementSyntax statement
-                        || statement.Parent?.Parent != constructor
+                    var inConstructor = assignment?.Parent switch
+                    {
+                        ExpressionStatementSyntax statement => statement.Parent?.Parent == constructor,
+                        ArrowExpressionClauseSyntax arrow => arrow.Parent == constructor,
+                        _ => false,
+                    };
+                    if (assignment is null
+                        || !inConstructor
                         || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
                         || model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not IFieldSymbol assigned
                         || (field != null && !SymbolEqualityComparer.Default.Equals(field, assigned)))
@@ -126,9 +132,9 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     }
 
                     field = assigned;
-                    if (!holder.Assignments.Contains(statement))
+                    if (!holder.Assignments.Contains(assignment))
                     {
-                        holder.Assignments.Add(statement);
+                        holder.Assignments.Add(assignment);
                     }
 
                     holder.ParameterReferences.Add(identifier);
@@ -260,7 +266,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
 
             var tracked = new List<SyntaxNode> { invoke.ParameterList, parameter };
             tracked.AddRange(holder.Uses);
-            tracked.AddRange(holder.Assignments);
+            tracked.AddRange(holder.Assignments.Select(a => a.Parent!));
             if (holder.Field != null)
             {
                 tracked.Add(holder.Field.Parent!.Parent!);
@@ -287,8 +293,23 @@ namespace AsyncPatterns.CodeFixes.Lifetime
 
             newRoot = newRoot.ReplaceNode(list, list.WithParameters(list.Parameters.Insert(index, newParameter)));
 
+            // `public M(RequestDelegate next, ShopContext db) => _db = db;` keeps an empty body.
+            foreach (var arrow in holder.Assignments.Select(a => a.Parent).OfType<ArrowExpressionClauseSyntax>())
+            {
+                var current = newRoot.GetCurrentNode(arrow)!;
+                if (current.Parent is ConstructorDeclarationSyntax owner)
+                {
+                    newRoot = newRoot.ReplaceNode(owner, owner
+                        .WithExpressionBody(null)
+                        .WithSemicolonToken(default)
+                        .WithBody(SyntaxFactory.Block())
+                        .WithTrailingTrivia(owner.SemicolonToken.TrailingTrivia)
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                }
+            }
+
             var removed = new List<SyntaxNode>();
-            removed.AddRange(holder.Assignments.Select(a => newRoot.GetCurrentNode(a)!));
+            removed.AddRange(holder.Assignments.Select(a => a.Parent).OfType<ExpressionStatementSyntax>().Select(a => newRoot.GetCurrentNode(a)!));
             if (holder.Field != null)
             {
                 removed.Add(newRoot.GetCurrentNode(holder.Field.Parent!.Parent!)!);
@@ -339,7 +360,10 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 var declaration = isAsync
                     ? SyntaxFactory.ParseStatement($"await using var {local} = await {factoryName}.CreateDbContextAsync({token});")
                     : SyntaxFactory.ParseStatement($"using var {local} = {factoryName}.CreateDbContext();");
-                declaration = declaration.WithAdditionalAnnotations(Formatter.Annotation);
+                declaration = declaration
+                    .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                    .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
+                    .WithAdditionalAnnotations(Formatter.Annotation);
 
                 SyntaxNode? container = null;
                 foreach (var loop in uses[0].Ancestors().TakeWhile(a => a != method))
@@ -372,7 +396,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             var tracked = new List<SyntaxNode> { parameter };
             tracked.AddRange(holder.Uses);
             tracked.AddRange(holder.ParameterReferences);
-            tracked.AddRange(holder.Assignments.Select(a => ((AssignmentExpressionSyntax)a.Expression).Left));
+            tracked.AddRange(holder.Assignments.Select(a => a.Left));
             tracked.AddRange(plans.Select(p => p.Container));
             tracked.AddRange(plans.Select(p => p.Method));
             if (holder.Field != null)
@@ -394,7 +418,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 switch (container)
                 {
                     case BlockSyntax block:
-                        newRoot = newRoot.ReplaceNode(block, block.WithStatements(block.Statements.Insert(0, plan.Declaration)));
+                        newRoot = newRoot.ReplaceNode(block, InsertFirst(block, plan.Declaration));
                         break;
                     case ArrowExpressionClauseSyntax arrow:
                         var method = newRoot.GetCurrentNode(plan.Method)!;
@@ -429,7 +453,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             {
                 foreach (var assignment in holder.Assignments)
                 {
-                    var left = newRoot.GetCurrentNode(((AssignmentExpressionSyntax)assignment.Expression).Left)!;
+                    var left = newRoot.GetCurrentNode(assignment.Left)!;
                     ExpressionSyntax renamed = left switch
                     {
                         IdentifierNameSyntax identifier => identifier.WithIdentifier(SyntaxFactory.Identifier(fieldName!).WithTriviaFrom(identifier.Identifier)),
@@ -453,6 +477,26 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     .WithIdentifier(SyntaxFactory.Identifier(parameterName).WithTriviaFrom(currentParameter.Identifier)));
 
             return AddEfUsing(newRoot, model, type.SpanStart);
+        }
+
+        /// <summary>
+        /// Puts the declaration first in the block, on its own line with the first statement's
+        /// indentation; a one-line block (<c>{ return _db.Orders.Count(); }</c>) is laid out again.
+        /// </summary>
+        private static BlockSyntax InsertFirst(BlockSyntax block, StatementSyntax declaration)
+        {
+            var endOfLine = block.OpenBraceToken.TrailingTrivia.LastOrDefault();
+            if (block.Statements.Count > 0
+                && endOfLine.IsKind(SyntaxKind.EndOfLineTrivia)
+                && block.Statements[0].GetLeadingTrivia().LastOrDefault() is { RawKind: (int)SyntaxKind.WhitespaceTrivia } indentation)
+            {
+                return block.WithStatements(block.Statements.Insert(0, declaration.WithLeadingTrivia(indentation).WithTrailingTrivia(endOfLine)));
+            }
+
+            var statements = block.Statements.Select(s => s.WithoutTrivia().WithAdditionalAnnotations(Formatter.Annotation));
+            return SyntaxFactory.Block(new[] { declaration }.Concat(statements))
+                .WithTriviaFrom(block)
+                .WithAdditionalAnnotations(Formatter.Annotation);
         }
 
         /// <summary>
