@@ -332,7 +332,8 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             var factoryName = fieldName ?? parameterName;
 
             // One context per unit of work, in each method that read the captured one.
-            var plans = new List<(SyntaxNode Container, StatementSyntax Declaration, string Local, MethodDeclarationSyntax Method)>();
+            var plans = new List<(SyntaxNode Container, StatementSyntax Declaration, MethodDeclarationSyntax Method, bool MakeAsync, bool ReturnsValue)>();
+            var awaitedReturns = new List<ExpressionSyntax>();
             var localNames = new Dictionary<ExpressionSyntax, string>();
             foreach (var group in holder.Uses.GroupBy(EnclosingMethod))
             {
@@ -343,10 +344,25 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     return null;
                 }
 
+                // A method returning a task without awaiting it would dispose the context before the
+                // task completes: it becomes async, and awaits what it returned.
                 var isAsync = method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                var makeAsync = false;
+                var returnsValue = !methodSymbol.ReturnsVoid;
                 if (!isAsync && !DisposingLocallyIsSafe(methodSymbol.ReturnType))
                 {
-                    return null;
+                    if (!CanMakeAsync(method, methodSymbol, out var returns))
+                    {
+                        return null;
+                    }
+
+                    makeAsync = true;
+                    awaitedReturns.AddRange(returns);
+                }
+
+                if (isAsync || makeAsync)
+                {
+                    returnsValue = methodSymbol.ReturnType is INamedTypeSymbol { IsGenericType: true };
                 }
 
                 var uses = group.ToList();
@@ -357,7 +373,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 }
 
                 var token = methodSymbol.Parameters.FirstOrDefault(p => p.Type.Name == "CancellationToken" && p.Type.ContainingNamespace?.ToDisplayString() == "System.Threading")?.Name;
-                var declaration = isAsync
+                var declaration = isAsync || makeAsync
                     ? SyntaxFactory.ParseStatement($"await using var {local} = await {factoryName}.CreateDbContextAsync({token});")
                     : SyntaxFactory.ParseStatement($"using var {local} = {factoryName}.CreateDbContext();");
                 declaration = declaration
@@ -389,7 +405,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     return null;
                 }
 
-                plans.Add((container, declaration, local, method));
+                plans.Add((container, declaration, method, makeAsync, returnsValue));
             }
 
             var newType = SyntaxFactory.ParseTypeName($"IDbContextFactory<{contextTypeName}>");
@@ -399,6 +415,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             tracked.AddRange(holder.Assignments.Select(a => a.Left));
             tracked.AddRange(plans.Select(p => p.Container));
             tracked.AddRange(plans.Select(p => p.Method));
+            tracked.AddRange(awaitedReturns);
             if (holder.Field != null)
             {
                 tracked.Add(holder.Field);
@@ -412,6 +429,12 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 newRoot = newRoot.ReplaceNode(current, SyntaxFactory.IdentifierName(localNames[use]).WithTriviaFrom(current));
             }
 
+            foreach (var returned in awaitedReturns)
+            {
+                var current = newRoot.GetCurrentNode(returned)!;
+                newRoot = newRoot.ReplaceNode(current, Await(current));
+            }
+
             foreach (var plan in plans)
             {
                 var container = newRoot.GetCurrentNode(plan.Container)!;
@@ -422,11 +445,10 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                         break;
                     case ArrowExpressionClauseSyntax arrow:
                         var method = newRoot.GetCurrentNode(plan.Method)!;
-                        var returnsValue = method.ReturnType is not PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword }
-                            && !(method.Modifiers.Any(SyntaxKind.AsyncKeyword) && model.GetDeclaredSymbol(plan.Method, cancellationToken) is IMethodSymbol { ReturnType: INamedTypeSymbol { IsGenericType: false } });
-                        StatementSyntax body = returnsValue
-                            ? SyntaxFactory.ReturnStatement(arrow.Expression.WithoutTrivia())
-                            : SyntaxFactory.ExpressionStatement(arrow.Expression.WithoutTrivia());
+                        var expression = plan.MakeAsync ? Await(arrow.Expression.WithoutTrivia()) : arrow.Expression.WithoutTrivia();
+                        StatementSyntax body = plan.ReturnsValue
+                            ? SyntaxFactory.ReturnStatement(expression)
+                            : SyntaxFactory.ExpressionStatement(expression);
                         var newMethod = method
                             .WithExpressionBody(null)
                             .WithSemicolonToken(default)
@@ -441,6 +463,12 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     default:
                         return null;
                 }
+            }
+
+            foreach (var plan in plans.Where(p => p.MakeAsync))
+            {
+                var method = newRoot.GetCurrentNode(plan.Method)!;
+                newRoot = newRoot.ReplaceNode(method, AddAsyncModifier(method));
             }
 
             foreach (var reference in holder.ParameterReferences)
@@ -497,6 +525,67 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             return SyntaxFactory.Block(new[] { declaration }.Concat(statements))
                 .WithTriviaFrom(block)
                 .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        /// <summary>
+        /// A method that returns a task it does not await can become async when every return hands
+        /// back a value to await: an expression body, or (for a task with a result) return statements
+        /// with expressions. Ref-like parameters would not compile in an async method.
+        /// </summary>
+        private static bool CanMakeAsync(MethodDeclarationSyntax method, IMethodSymbol symbol, out List<ExpressionSyntax> returns)
+        {
+            returns = new List<ExpressionSyntax>();
+            if (symbol.ReturnType is not INamedTypeSymbol { Name: "Task" or "ValueTask" } returnType
+                || returnType.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks"
+                || symbol.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType)
+                || method.Modifiers.Any(SyntaxKind.UnsafeKeyword))
+            {
+                return false;
+            }
+
+            if (method.ExpressionBody != null)
+            {
+                return true;
+            }
+
+            if (method.Body is null || !returnType.IsGenericType)
+            {
+                return false;
+            }
+
+            foreach (var statement in method.Body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<ReturnStatementSyntax>())
+            {
+                if (statement.Expression is null)
+                {
+                    return false;
+                }
+
+                returns.Add(statement.Expression);
+            }
+
+            return true;
+        }
+
+        private static ExpressionSyntax Await(ExpressionSyntax expression)
+        {
+            var operand = expression is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax
+                or ElementAccessExpressionSyntax or ObjectCreationExpressionSyntax or ParenthesizedExpressionSyntax
+                ? expression.WithoutTrivia()
+                : SyntaxFactory.ParenthesizedExpression(expression.WithoutTrivia());
+            return SyntaxFactory.AwaitExpression(operand).WithTriviaFrom(expression);
+        }
+
+        private static MethodDeclarationSyntax AddAsyncModifier(MethodDeclarationSyntax method)
+        {
+            var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+            if (method.Modifiers.Count == 0)
+            {
+                return method
+                    .WithReturnType(method.ReturnType.WithoutLeadingTrivia())
+                    .WithModifiers(SyntaxFactory.TokenList(asyncKeyword.WithLeadingTrivia(method.ReturnType.GetLeadingTrivia())));
+            }
+
+            return method.WithModifiers(method.Modifiers.Add(asyncKeyword));
         }
 
         /// <summary>

@@ -873,6 +873,201 @@ public class AP1004CapturedDbContextTests
     }
 
     [Fact]
+    public async Task Fix_DocsBadSingletonWithATaskReturningMethodBecomesAsync()
+    {
+        var startup = """
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#0:AddSingleton|}<PriceCache>();
+                }
+            }
+
+            """;
+        var source = Usings + startup + """
+            public class PriceCache(ShopContext {|#1:db|})
+            {
+                public Task<decimal> TotalAsync(CancellationToken cancellationToken)
+                    => db.Orders.SumAsync(o => o.Total, cancellationToken);
+
+                public Task<int> CountAsync(bool shipped)
+                {
+                    if (shipped)
+                    {
+                        return db.Orders.CountAsync(o => o.Shipped);
+                    }
+
+                    return db.Orders.CountAsync();
+                }
+            }
+            """ + Model;
+        var fixedSource = Usings + startup.Replace("{|#0:AddSingleton|}", "AddSingleton") + """
+            public class PriceCache(IDbContextFactory<ShopContext> dbFactory)
+            {
+                public async Task<decimal> TotalAsync(CancellationToken cancellationToken)
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                    return await db.Orders.SumAsync(o => o.Total, cancellationToken);
+                }
+
+                public async Task<int> CountAsync(bool shipped)
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync();
+                    if (shipped)
+                    {
+                        return await db.Orders.CountAsync(o => o.Shipped);
+                    }
+
+                    return await db.Orders.CountAsync();
+                }
+            }
+            """ + Model;
+        await Verify.VerifyCodeFixAsync(source, new[] { Singleton(0, "db", "PriceCache", parameterLocation: 1) }, fixedSource);
+    }
+
+    [Fact]
+    public async Task Fix_KeepsCommentsAndHandlesThisAccessAndNullGuards()
+    {
+        var source = Usings + """
+            public class Shipper : BackgroundService
+            {
+                // The shop's database.
+                private readonly ShopContext _db;
+
+                public Shipper(ShopContext {|#0:db|})
+                {
+                    this._db = db ?? throw new ArgumentNullException(nameof(db));
+                }
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    // Ship everything that is paid.
+                    foreach (var id in new[] { 1, 2, 3 })
+                    {
+                        // One order at a time.
+                        var order = await this._db.Orders.FindAsync(new object[] { id }, stoppingToken); // by key
+                        if (order != null)
+                        {
+                            order.Shipped = true;
+                            await _db.SaveChangesAsync(stoppingToken);
+                        }
+                    }
+                }
+            }
+            """ + Model;
+        var fixedSource = Usings + """
+            public class Shipper : BackgroundService
+            {
+                // The shop's database.
+                private readonly IDbContextFactory<ShopContext> _dbFactory;
+
+                public Shipper(IDbContextFactory<ShopContext> dbFactory)
+                {
+                    this._dbFactory = dbFactory ?? throw new ArgumentNullException(nameof(dbFactory));
+                }
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    // Ship everything that is paid.
+                    foreach (var id in new[] { 1, 2, 3 })
+                    {
+                        await using var db = await _dbFactory.CreateDbContextAsync(stoppingToken);
+                        // One order at a time.
+                        var order = await db.Orders.FindAsync(new object[] { id }, stoppingToken); // by key
+                        if (order != null)
+                        {
+                            order.Shipped = true;
+                            await db.SaveChangesAsync(stoppingToken);
+                        }
+                    }
+                }
+            }
+            """ + Model;
+        await Verify.VerifyCodeFixAsync(source, Hosted(0, "db", "Shipper"), fixedSource);
+    }
+
+    [Fact]
+    public async Task FixAll_TwoContextsInOneHostedService()
+    {
+        var source = Usings + """
+            public class AuditContext : DbContext
+            {
+                public AuditContext(DbContextOptions<AuditContext> options) : base(options) { }
+            }
+
+            public class Archiver : BackgroundService
+            {
+                private readonly ShopContext _shop;
+                private readonly AuditContext _audit;
+
+                public Archiver(ShopContext {|#0:shop|}, AuditContext {|#1:audit|})
+                {
+                    _shop = shop;
+                    _audit = audit;
+                }
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    await _shop.Orders.Where(o => o.Shipped).ExecuteDeleteAsync(stoppingToken);
+                    await _audit.SaveChangesAsync(stoppingToken);
+                }
+            }
+            """ + Model;
+        var fixedSource = Usings + """
+            public class AuditContext : DbContext
+            {
+                public AuditContext(DbContextOptions<AuditContext> options) : base(options) { }
+            }
+
+            public class Archiver : BackgroundService
+            {
+                private readonly IDbContextFactory<ShopContext> _shopFactory;
+                private readonly IDbContextFactory<AuditContext> _auditFactory;
+
+                public Archiver(IDbContextFactory<ShopContext> shopFactory, IDbContextFactory<AuditContext> auditFactory)
+                {
+                    _shopFactory = shopFactory;
+                    _auditFactory = auditFactory;
+                }
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    await using var audit = await _auditFactory.CreateDbContextAsync(stoppingToken);
+                    await using var shop = await _shopFactory.CreateDbContextAsync(stoppingToken);
+                    await shop.Orders.Where(o => o.Shipped).ExecuteDeleteAsync(stoppingToken);
+                    await audit.SaveChangesAsync(stoppingToken);
+                }
+            }
+            """ + Model;
+        await Verify.VerifyCodeFixAsync(
+            source,
+            new[] { Hosted(0, "shop", "Archiver"), Hosted(1, "audit", "Archiver", "AuditContext") },
+            fixedSource);
+    }
+
+    [Fact]
+    public async Task Diagnostic_HostedServiceFactoryLambdaResolvingTheContext()
+    {
+        var source = Usings + """
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#0:AddHostedService|}(sp => new Reporter(sp.GetRequiredService<ShopContext>()));
+                }
+            }
+
+            public class Reporter : BackgroundService
+            {
+                public Reporter(ShopContext {|#1:db|}) { }
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+            }
+            """ + Model;
+        await Verify.VerifyAnalyzerAsync(source, Hosted(0, "db", "Reporter"), Hosted(1, "db", "Reporter"));
+    }
+
+    [Fact]
     public async Task NoDiagnostic_WithoutEfCore()
     {
         var source = """
