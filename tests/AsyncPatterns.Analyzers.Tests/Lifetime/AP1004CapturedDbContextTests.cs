@@ -1068,6 +1068,55 @@ public class AP1004CapturedDbContextTests
     }
 
     [Fact]
+    public async Task NoFix_ConstructorCalledInCode()
+    {
+        var source = Usings + """
+            public class Shipper : BackgroundService
+            {
+                private readonly ShopContext _db;
+                public Shipper(ShopContext {|#0:db|}) { _db = db; }
+                protected override Task ExecuteAsync(CancellationToken stoppingToken) => _db.SaveChangesAsync(stoppingToken);
+                public static Shipper For(ShopContext db) => new Shipper(db);
+            }
+            """ + Model;
+        await Verify.VerifyCodeFixAsync(source, Hosted(0, "db", "Shipper"), source);
+    }
+
+    [Fact]
+    public async Task Diagnostic_HalfTypedCode()
+    {
+        var source = Usings + """
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddSingleton<Missing>();
+                    services.AddSingleton(typeof());
+                    services.AddHostedService<>();
+                    services.AddSingleton<PriceCache>(sp => );
+                }
+            }
+
+            public class PriceCache
+            {
+                public PriceCache(ShopContext db, ) { }
+            }
+
+            public class Shipper : BackgroundService
+            {
+                public Shipper(Unknown db, ShopContext {|#0:shop|}) { }
+                protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            }
+            """ + Model;
+        await new CSharpAnalyzerTest<AP1004CapturedDbContextAnalyzer>
+        {
+            TestCode = source,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+            ExpectedDiagnostics = { Hosted(0, "shop", "Shipper") },
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task NoDiagnostic_WithoutEfCore()
     {
         var source = """
