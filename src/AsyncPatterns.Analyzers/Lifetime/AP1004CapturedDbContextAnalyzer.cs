@@ -14,7 +14,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
     /// component that lives longer than a scope: a singleton, a hosted service, a conventional
     /// middleware. The container either refuses it (scope validation, in Development) or hands
     /// the component one context for the life of the process.
-    /// https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-guidelines#captive-dependency
+    /// https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-guidelines
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AP1004CapturedDbContextAnalyzer : DiagnosticAnalyzer

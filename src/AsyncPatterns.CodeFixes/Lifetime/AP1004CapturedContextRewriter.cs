@@ -332,7 +332,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             var factoryName = fieldName ?? parameterName;
 
             // One context per unit of work, in each method that read the captured one.
-            var plans = new List<(SyntaxNode Container, StatementSyntax Declaration, MethodDeclarationSyntax Method, bool MakeAsync, bool ReturnsValue)>();
+            var plans = new List<(SyntaxNode Container, StatementSyntax Declaration, string Local, MethodDeclarationSyntax Method, bool MakeAsync, bool ReturnsValue)>();
             var awaitedReturns = new List<ExpressionSyntax>();
             var localNames = new Dictionary<ExpressionSyntax, string>();
             foreach (var group in holder.Uses.GroupBy(EnclosingMethod))
@@ -405,7 +405,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     return null;
                 }
 
-                plans.Add((container, declaration, method, makeAsync, returnsValue));
+                plans.Add((container, declaration, local, method, makeAsync, returnsValue));
             }
 
             var newType = SyntaxFactory.ParseTypeName($"IDbContextFactory<{contextTypeName}>");
@@ -441,7 +441,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 switch (container)
                 {
                     case BlockSyntax block:
-                        newRoot = newRoot.ReplaceNode(block, InsertFirst(block, plan.Declaration));
+                        newRoot = newRoot.ReplaceNode(block, InsertFirst(block, plan.Declaration, plan.Local));
                         break;
                     case ArrowExpressionClauseSyntax arrow:
                         var method = newRoot.GetCurrentNode(plan.Method)!;
@@ -511,14 +511,26 @@ namespace AsyncPatterns.CodeFixes.Lifetime
         /// Puts the declaration first in the block, on its own line with the first statement's
         /// indentation; a one-line block (<c>{ return _db.Orders.Count(); }</c>) is laid out again.
         /// </summary>
-        private static BlockSyntax InsertFirst(BlockSyntax block, StatementSyntax declaration)
+        private static BlockSyntax InsertFirst(BlockSyntax block, StatementSyntax declaration, string local)
         {
-            var endOfLine = block.OpenBraceToken.TrailingTrivia.LastOrDefault();
-            if (block.Statements.Count > 0
-                && endOfLine.IsKind(SyntaxKind.EndOfLineTrivia)
-                && block.Statements[0].GetLeadingTrivia().LastOrDefault() is { RawKind: (int)SyntaxKind.WhitespaceTrivia } indentation)
+            // After the contexts already created there (another context of the same class, fixed
+            // before this one), so that the declarations keep the constructor's order.
+            var index = 0;
+            while (index < block.Statements.Count
+                   && block.Statements[index] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword } previous
+                   && previous.Declaration.Variables.Count == 1
+                   && previous.Declaration.Variables[0].Initializer?.Value.ToString().Contains(".CreateDbContext") == true
+                   && !previous.DescendantTokens().Any(t => t.ValueText == local.TrimStart('@')))
             {
-                return block.WithStatements(block.Statements.Insert(0, declaration.WithLeadingTrivia(indentation).WithTrailingTrivia(endOfLine)));
+                index++;
+            }
+
+            var endOfLine = block.OpenBraceToken.TrailingTrivia.LastOrDefault();
+            if (index < block.Statements.Count
+                && endOfLine.IsKind(SyntaxKind.EndOfLineTrivia)
+                && block.Statements[index].GetLeadingTrivia().LastOrDefault() is { RawKind: (int)SyntaxKind.WhitespaceTrivia } indentation)
+            {
+                return block.WithStatements(block.Statements.Insert(index, declaration.WithLeadingTrivia(indentation).WithTrailingTrivia(endOfLine)));
             }
 
             var statements = block.Statements.Select(s => s.WithoutTrivia().WithAdditionalAnnotations(Formatter.Annotation));
@@ -639,19 +651,31 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             return SyntaxFacts.GetKeywordKind(trimmed) != SyntaxKind.None ? "@" + trimmed : trimmed;
         }
 
-        /// <summary>A name no identifier in the method already uses (other than the reads being replaced).</summary>
+        /// <summary>
+        /// A name no identifier in the method already uses (other than the reads being replaced):
+        /// the field's name without its underscore, else <c>db</c> (a middleware's <c>_context</c>
+        /// meets the HttpContext parameter <c>context</c>), else a numbered one.
+        /// </summary>
         private static string UniqueName(MethodDeclarationSyntax method, string name, IReadOnlyCollection<ExpressionSyntax> replaced)
         {
             var taken = new HashSet<string>(method.DescendantTokens()
                 .Where(t => t.IsKind(SyntaxKind.IdentifierToken) && !replaced.Any(r => r.Span.Contains(t.Span)))
                 .Select(t => t.ValueText));
-            var candidate = name;
-            for (var i = 2; taken.Contains(candidate.TrimStart('@')); i++)
+            foreach (var candidate in new[] { name, "db", "dbContext" })
             {
-                candidate = name.TrimStart('@') + i;
+                if (!taken.Contains(candidate.TrimStart('@')))
+                {
+                    return candidate;
+                }
             }
 
-            return candidate;
+            var i = 2;
+            while (taken.Contains(name.TrimStart('@') + i))
+            {
+                i++;
+            }
+
+            return name.TrimStart('@') + i;
         }
 
         private static SyntaxNode AddEfUsing(SyntaxNode root, SemanticModel model, int position)

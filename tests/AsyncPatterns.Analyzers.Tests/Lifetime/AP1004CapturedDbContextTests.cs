@@ -585,6 +585,48 @@ public class AP1004CapturedDbContextTests
     }
 
     [Fact]
+    public async Task Fix_MiddlewareFieldNamedLikeTheHttpContextParameter()
+    {
+        var source = Usings + """
+            public class AuditMiddleware
+            {
+                private readonly RequestDelegate _next;
+                private readonly ShopContext _context;
+
+                public AuditMiddleware(RequestDelegate next, ShopContext {|#0:context|})
+                {
+                    _next = next;
+                    _context = context;
+                }
+
+                public async Task InvokeAsync(HttpContext context)
+                {
+                    await _next(context);
+                    await _context.SaveChangesAsync();
+                }
+            }
+            """ + Model;
+        var fixedSource = Usings + """
+            public class AuditMiddleware
+            {
+                private readonly RequestDelegate _next;
+
+                public AuditMiddleware(RequestDelegate next)
+                {
+                    _next = next;
+                }
+
+                public async Task InvokeAsync(HttpContext context, ShopContext db)
+                {
+                    await _next(context);
+                    await db.SaveChangesAsync();
+                }
+            }
+            """ + Model;
+        await Verify.VerifyCodeFixAsync(source, Middleware(0, "context", "AuditMiddleware"), fixedSource);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_MiddlewareTakingTheContextInInvokeAsync()
     {
         var source = Usings + """
@@ -1033,8 +1075,8 @@ public class AP1004CapturedDbContextTests
 
                 protected override async Task ExecuteAsync(CancellationToken stoppingToken)
                 {
-                    await using var audit = await _auditFactory.CreateDbContextAsync(stoppingToken);
                     await using var shop = await _shopFactory.CreateDbContextAsync(stoppingToken);
+                    await using var audit = await _auditFactory.CreateDbContextAsync(stoppingToken);
                     await shop.Orders.Where(o => o.Shipped).ExecuteDeleteAsync(stoppingToken);
                     await audit.SaveChangesAsync(stoppingToken);
                 }
