@@ -22,8 +22,10 @@ namespace AsyncPatterns.CodeFixes.Lifetime
     [Shared]
     public sealed class AP1004CapturedDbContextCodeFix : CodeFixProvider
     {
-        public const string FactoryEquivalenceKey = "AP1004.ContextFactory";
-        public const string MiddlewareEquivalenceKey = "AP1004.InvokeParameter";
+        // One key for both rewrites: each diagnostic has exactly one of them, and Fix All (the IDE's
+        // and `dotnet format analyzers`, which fixes each ID with the first action's key) must
+        // repair middleware and hosted services in the same pass.
+        public const string EquivalenceKey = "AP1004.ContextPerUnitOfWork";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(DiagnosticIds.CapturedDbContext);
@@ -60,7 +62,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     CodeAction.Create(
                         title,
                         ct => FixAsync(solution, new[] { target }, ct),
-                        target.Middleware ? MiddlewareEquivalenceKey : FactoryEquivalenceKey),
+                        EquivalenceKey),
                     diagnostic);
             }
         }
@@ -217,10 +219,9 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 }
 
                 var solution = fixAllContext.Solution;
-                var wantMiddleware = fixAllContext.CodeActionEquivalenceKey == MiddlewareEquivalenceKey;
                 var targets = diagnostics
                     .Select(d => GetTarget(solution, d))
-                    .Where(t => t != null && (fixAllContext.CodeActionEquivalenceKey is null || t.Middleware == wantMiddleware))
+                    .Where(t => t != null)
                     .Select(t => t!)
                     .ToList();
                 if (targets.Count == 0)

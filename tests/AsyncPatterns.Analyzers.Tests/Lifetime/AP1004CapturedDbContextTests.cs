@@ -915,6 +915,40 @@ public class AP1004CapturedDbContextTests
     }
 
     [Fact]
+    public async Task FixAll_MiddlewareAndHostedServiceInOnePass()
+    {
+        // `dotnet format analyzers` fixes an ID with the equivalence key of its first action:
+        // both rewrites must share it, or one of the two shapes would stay broken.
+        var source = Usings + AuditMiddleware + Worker.Replace("{|#0:db|}", "{|#1:db|}") + Model;
+        var fixedSource = Usings + """
+            public class AuditMiddleware
+            {
+                private readonly RequestDelegate _next;
+
+                public AuditMiddleware(RequestDelegate next)
+                {
+                    _next = next;
+                }
+
+                public async Task InvokeAsync(HttpContext context, ShopContext db)
+                {
+                    await _next(context);
+                    await db.SaveChangesAsync(context.RequestAborted);
+                }
+            }
+            """ + WorkerFixed + Model;
+        var test = new CSharpCodeFixTest<AP1004CapturedDbContextAnalyzer, AP1004CapturedDbContextCodeFix>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = AP1004CapturedDbContextCodeFix.EquivalenceKey,
+        };
+        test.ExpectedDiagnostics.Add(Middleware(0, "db", "AuditMiddleware"));
+        test.ExpectedDiagnostics.Add(Hosted(1, "db", "OrderShipper"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task Fix_DocsBadSingletonWithATaskReturningMethodBecomesAsync()
     {
         var startup = """
