@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AsyncPatterns.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -504,7 +505,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     .WithType(newType.WithTriviaFrom(currentParameter.Type!))
                     .WithIdentifier(SyntaxFactory.Identifier(parameterName).WithTriviaFrom(currentParameter.Identifier)));
 
-            return AddEfUsing(newRoot, model, type.SpanStart);
+            return newRoot is CompilationUnitSyntax unit ? UsingDirectives.Ensure(unit, EfNamespace, model) : newRoot;
         }
 
         /// <summary>
@@ -676,34 +677,6 @@ namespace AsyncPatterns.CodeFixes.Lifetime
             }
 
             return name.TrimStart('@') + i;
-        }
-
-        private static SyntaxNode AddEfUsing(SyntaxNode root, SemanticModel model, int position)
-        {
-            if (root is not CompilationUnitSyntax unit
-                || model.LookupNamespacesAndTypes(position, name: "IDbContextFactory").Any(s => s.ContainingNamespace?.ToDisplayString() == EfNamespace)
-                || unit.Usings.Any(u => u.Name?.ToString() == EfNamespace && u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None)))
-            {
-                return root;
-            }
-
-            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(EfNamespace))
-                .WithTrailingTrivia(unit.Usings.Count > 0 ? unit.Usings.Last().GetTrailingTrivia() : SyntaxFactory.TriviaList(SyntaxFactory.ElasticCarriageReturnLineFeed))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            var index = unit.Usings.Count;
-            for (var i = 0; i < unit.Usings.Count; i++)
-            {
-                var existing = unit.Usings[i].Name?.ToString() ?? string.Empty;
-                if (unit.Usings[i].Alias is null && unit.Usings[i].StaticKeyword.IsKind(SyntaxKind.None)
-                    && !existing.StartsWith("System", System.StringComparison.Ordinal)
-                    && string.CompareOrdinal(existing, EfNamespace) > 0)
-                {
-                    index = i;
-                    break;
-                }
-            }
-
-            return unit.WithUsings(unit.Usings.Insert(index, directive));
         }
     }
 }
