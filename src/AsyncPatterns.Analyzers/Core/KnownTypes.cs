@@ -59,6 +59,14 @@ namespace AsyncPatterns.Analyzers.Core
             DbDataReader = Get(compilation, "System.Data.Common.DbDataReader");
             DbTransaction = Get(compilation, "System.Data.Common.DbTransaction");
             DbBatch = Get(compilation, "System.Data.Common.DbBatch");
+            Middleware = Get(compilation, "Microsoft.AspNetCore.Http.IMiddleware");
+            ServiceProviderServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions");
+            ServiceProviderKeyedServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions");
+
+            // Background work (AP1005).
+            TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
+            ThreadPool = Get(compilation, "System.Threading.ThreadPool");
+            Thread = Get(compilation, "System.Threading.Thread");
         }
 
         public Compilation Compilation { get; }
@@ -110,6 +118,13 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? DbDataReader { get; }
         public INamedTypeSymbol? DbTransaction { get; }
         public INamedTypeSymbol? DbBatch { get; }
+        public INamedTypeSymbol? Middleware { get; }
+        public INamedTypeSymbol? ServiceProviderServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceProviderKeyedServiceExtensions { get; }
+
+        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? ThreadPool { get; }
+        public INamedTypeSymbol? Thread { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)
