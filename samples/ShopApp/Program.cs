@@ -18,6 +18,7 @@ builder.Services.AddSingleton<AuditContext>();
 builder.Services.AddSingleton<PriceCache>();
 builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
+builder.Services.AddScoped<OrderService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 var app = builder.Build();
@@ -30,6 +31,10 @@ using (var scope = app.Services.CreateScope())
 
 app.UseMiddleware<RequestAuditMiddleware>();
 app.MapStats();
+app.MapPost("/orders", (int productId, int quantity, OrderService orders, CancellationToken cancellationToken)
+    => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
+app.MapGet("/orders/summary", (OrderService orders, CancellationToken cancellationToken)
+    => orders.SummaryAsync(cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

@@ -60,7 +60,7 @@ namespace AsyncPatterns.Analyzers
         public static readonly DiagnosticDescriptor AP3001DanglingTask = Create(
             DiagnosticIds.DanglingTask,
             "Dangling Task",
-            "The task returned by '{0}' is never awaited or observed, so its exceptions are lost and it may outlive its caller; await it",
+            "{0} is never awaited, so the caller neither sees its exceptions nor waits for it to finish; {1}",
             Categories.Tasks,
             DiagnosticSeverity.Warning,
             "A Task that nobody awaits hides its exceptions and keeps running after the request, the scope or the DbContext it uses is gone. Await it, or discard it explicitly with '_ =' when fire-and-forget is intended.");

@@ -53,6 +53,12 @@ namespace AsyncPatterns.Analyzers.Core
             RequestDelegate = Get(compilation, "Microsoft.AspNetCore.Http.RequestDelegate");
             Session = Get(compilation, "Microsoft.AspNetCore.Http.ISession");
             DistributedCache = Get(compilation, "Microsoft.Extensions.Caching.Distributed.IDistributedCache");
+            DistributedCacheExtensions = Get(compilation, "Microsoft.Extensions.Caching.Distributed.DistributedCacheExtensions");
+            DbConnection = Get(compilation, "System.Data.Common.DbConnection");
+            DbCommand = Get(compilation, "System.Data.Common.DbCommand");
+            DbDataReader = Get(compilation, "System.Data.Common.DbDataReader");
+            DbTransaction = Get(compilation, "System.Data.Common.DbTransaction");
+            DbBatch = Get(compilation, "System.Data.Common.DbBatch");
             Middleware = Get(compilation, "Microsoft.AspNetCore.Http.IMiddleware");
             ServiceProviderServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions");
             ServiceProviderKeyedServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions");
@@ -106,6 +112,12 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? RequestDelegate { get; }
         public INamedTypeSymbol? Session { get; }
         public INamedTypeSymbol? DistributedCache { get; }
+        public INamedTypeSymbol? DistributedCacheExtensions { get; }
+        public INamedTypeSymbol? DbConnection { get; }
+        public INamedTypeSymbol? DbCommand { get; }
+        public INamedTypeSymbol? DbDataReader { get; }
+        public INamedTypeSymbol? DbTransaction { get; }
+        public INamedTypeSymbol? DbBatch { get; }
         public INamedTypeSymbol? Middleware { get; }
         public INamedTypeSymbol? ServiceProviderServiceExtensions { get; }
         public INamedTypeSymbol? ServiceProviderKeyedServiceExtensions { get; }
