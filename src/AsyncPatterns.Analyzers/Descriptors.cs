@@ -89,6 +89,22 @@ namespace AsyncPatterns.Analyzers
             DiagnosticSeverity.Info,
             "An EF Core async call without the request's or the host's CancellationToken keeps running, and holds its connection, after the client disconnected or the host began shutting down.");
 
+        public static readonly DiagnosticDescriptor AP5001SessionAccessedBeforeLoad = Create(
+            DiagnosticIds.SessionAccessedBeforeLoad,
+            "Session accessed before `await LoadAsync()`",
+            "'{0}' is used before 'await {0}.LoadAsync()', so ASP.NET Core loads it synchronously and blocks a thread on the session store; await '{0}.LoadAsync()' first",
+            Categories.Sessions,
+            DiagnosticSeverity.Warning,
+            "ASP.NET Core's distributed session loads its data lazily: the first read or write of the session before LoadAsync fetches it from the IDistributedCache synchronously. In async code, await ISession.LoadAsync before the first access.");
+
+        public static readonly DiagnosticDescriptor AP5004SyncDistributedCacheCall = Create(
+            DiagnosticIds.SyncDistributedCacheCall,
+            "Synchronous IDistributedCache call in async code",
+            "'{0}' blocks a thread on the distributed cache inside async {1} '{2}'; use 'await {3}'",
+            Categories.Sessions,
+            DiagnosticSeverity.Warning,
+            "A distributed cache (Redis, SQL Server, PostgreSQL) is a network round trip. Its synchronous methods hold a thread-pool thread for the whole round trip; inside async code, await the async counterpart instead.");
+
         private static DiagnosticDescriptor Create(
             string id,
             string title,

@@ -67,6 +67,9 @@ namespace AsyncPatterns.Analyzers.Core
             TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
             ThreadPool = Get(compilation, "System.Threading.ThreadPool");
             Thread = Get(compilation, "System.Threading.Thread");
+
+            // Session state (AP5001): ISession's GetString/SetString/GetInt32/SetInt32/Get extensions.
+            SessionExtensions = Get(compilation, "Microsoft.AspNetCore.Http.SessionExtensions");
         }
 
         public Compilation Compilation { get; }
@@ -125,6 +128,8 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? TaskFactory { get; }
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? SessionExtensions { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)
