@@ -107,8 +107,9 @@ namespace AsyncPatterns.CodeFixes.Sessions
                 _ => null,
             };
 
-            // After `?.` the call is part of a conditional access: there is no expression to await.
-            return invocation is null || invocation.Parent is ConditionalAccessExpressionSyntax || !AwaitPlacement.CanAwaitHere(invocation)
+            // After `?.` (a member binding) the call is part of a conditional access: there is no
+            // expression of its own to await.
+            return invocation is null || !AwaitPlacement.CanAwaitHere(invocation)
                 ? null
                 : (invocation, name);
         }
