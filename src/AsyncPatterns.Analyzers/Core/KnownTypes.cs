@@ -53,6 +53,11 @@ namespace AsyncPatterns.Analyzers.Core
             RequestDelegate = Get(compilation, "Microsoft.AspNetCore.Http.RequestDelegate");
             Session = Get(compilation, "Microsoft.AspNetCore.Http.ISession");
             DistributedCache = Get(compilation, "Microsoft.Extensions.Caching.Distributed.IDistributedCache");
+
+            // Background work (AP1005).
+            TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
+            ThreadPool = Get(compilation, "System.Threading.ThreadPool");
+            Thread = Get(compilation, "System.Threading.Thread");
         }
 
         public Compilation Compilation { get; }
@@ -98,6 +103,10 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? RequestDelegate { get; }
         public INamedTypeSymbol? Session { get; }
         public INamedTypeSymbol? DistributedCache { get; }
+
+        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? ThreadPool { get; }
+        public INamedTypeSymbol? Thread { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)
