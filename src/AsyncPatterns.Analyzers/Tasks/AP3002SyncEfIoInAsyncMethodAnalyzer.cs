@@ -309,11 +309,11 @@ namespace AsyncPatterns.Analyzers.Tasks
                 switch (invocation.Expression)
                 {
                     case MemberAccessExpressionSyntax access:
-                        return access.Name.GetLocation();
+                        return access.Name.Identifier.GetLocation();
                     case MemberBindingExpressionSyntax binding:
-                        return binding.Name.GetLocation();
+                        return binding.Name.Identifier.GetLocation();
                     case SimpleNameSyntax name:
-                        return name.GetLocation();
+                        return name.Identifier.GetLocation();
                 }
             }
 

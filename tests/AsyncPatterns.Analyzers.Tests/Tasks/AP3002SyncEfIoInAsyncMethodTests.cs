@@ -241,4 +241,583 @@ public class AP3002SyncEfIoInAsyncMethodTests
                 }
             }
             """);
+
+    [Fact]
+    public Task FixAll_EveryTerminalOperatorCompiles()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task AllAsync(CancellationToken ct)
+                {
+                    var q = db.Orders.Where(o => o.Open);
+                    var a = q.[|ToArray|]();
+                    var b = q.[|ToDictionary|](o => o.Id);
+                    var c = q.[|ToHashSet|]();
+                    var d = q.[|First|]();
+                    var e = q.[|SingleOrDefault|](o => o.Id == 1);
+                    var f = q.OrderBy(o => o.Id).[|LastOrDefault|]();
+                    var g = q.[|Count|]() + q.[|LongCount|]();
+                    var h = q.[|Any|]() || q.[|All|](o => o.Open);
+                    var i = q.[|Min|](o => o.Total) + q.[|Max|](o => o.Total) + q.[|Sum|](o => o.Total) + q.[|Average|](o => o.Total);
+                    var j = q.Select(o => o.Id).[|Contains|](3);
+                    var k = q.OrderBy(o => o.Id).[|ElementAt|](2);
+                    await Task.Yield();
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task AllAsync(CancellationToken ct)
+                {
+                    var q = db.Orders.Where(o => o.Open);
+                    var a = await q.ToArrayAsync(ct);
+                    var b = await q.ToDictionaryAsync(o => o.Id, ct);
+                    var c = await q.ToHashSetAsync(ct);
+                    var d = await q.FirstAsync(ct);
+                    var e = await q.SingleOrDefaultAsync(o => o.Id == 1, ct);
+                    var f = await q.OrderBy(o => o.Id).LastOrDefaultAsync(ct);
+                    var g = await q.CountAsync(ct) + await q.LongCountAsync(ct);
+                    var h = await q.AnyAsync(ct) || await q.AllAsync(o => o.Open, ct);
+                    var i = await q.MinAsync(o => o.Total, ct) + await q.MaxAsync(o => o.Total, ct) + await q.SumAsync(o => o.Total, ct) + await q.AverageAsync(o => o.Total, ct);
+                    var j = await q.Select(o => o.Id).ContainsAsync(3, ct);
+                    var k = await q.OrderBy(o => o.Id).ElementAtAsync(2, ct);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    // ---- foreach ----
+
+    [Fact]
+    public Task Fix_ForEachOverQueryBecomesAwaitForeachWithCancellation()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task<int> SumAsync(CancellationToken cancellationToken)
+                {
+                    var total = 0;
+                    [|foreach|] (var order in db.Orders.Where(o => o.Open))
+                    {
+                        total += order.Id;
+                    }
+
+                    await Task.Yield();
+                    return total;
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task<int> SumAsync(CancellationToken cancellationToken)
+                {
+                    var total = 0;
+                    await foreach (var order in db.Orders.Where(o => o.Open).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                    {
+                        total += order.Id;
+                    }
+
+                    await Task.Yield();
+                    return total;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_ForEachOverDbSetWithoutToken()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task CloseAllAsync()
+                {
+                    [|foreach|] (Order order in db.Orders)
+                    {
+                        order.Open = false;
+                    }
+
+                    await db.SaveChangesAsync();
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task CloseAllAsync()
+                {
+                    await foreach (Order order in db.Orders.AsAsyncEnumerable())
+                    {
+                        order.Open = false;
+                    }
+
+                    await db.SaveChangesAsync();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_ForEachOverMaterializedListAndAwaitForeach()
+        => Verify("""
+            public class Repo(ShopContext db)
+            {
+                public async Task RunAsync(CancellationToken ct)
+                {
+                    foreach (var order in await db.Orders.ToListAsync(ct))
+                    {
+                    }
+
+                    await foreach (var order in db.Orders.AsAsyncEnumerable().WithCancellation(ct))
+                    {
+                    }
+
+                    var local = new List<Order>();
+                    foreach (var order in local.AsQueryable().Where(o => o.Open))
+                    {
+                    }
+                }
+            }
+            """);
+
+    // ---- SaveChanges, Find, bulk and raw SQL ----
+
+    [Fact]
+    public Task Fix_SaveChangesAndFind()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task CloseAsync(int id, CancellationToken ct)
+                {
+                    var order = db.Orders.[|Find|](id);
+                    var other = db.[|Find|]<Order>(id + 1, 7);
+                    order!.Open = false;
+                    db.[|SaveChanges|]();
+                    db.[|SaveChanges|](acceptAllChangesOnSuccess: true);
+                    await Task.Yield();
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task CloseAsync(int id, CancellationToken ct)
+                {
+                    var order = await db.Orders.FindAsync(new object[] { id }, ct);
+                    var other = await db.FindAsync<Order>(new object[] { id + 1, 7 }, ct);
+                    order!.Open = false;
+                    await db.SaveChangesAsync(ct);
+                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken: ct);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_FindWithoutTokenKeepsParams_AndSuppressionIsParenthesized()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task<bool> IsOpenAsync(int id)
+                {
+                    await Task.Yield();
+                    return db.Orders.[|Find|](id)!.Open;
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task<bool> IsOpenAsync(int id)
+                {
+                    await Task.Yield();
+                    return (await db.Orders.FindAsync(id))!.Open;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_BulkUpdatesAndRawSql()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task PurgeAsync(int id, CancellationToken ct)
+                {
+                    db.Orders.Where(o => !o.Open).[|ExecuteDelete|]();
+                    db.Orders.Where(o => o.Id == id).[|ExecuteUpdate|](s => s.SetProperty(o => o.Open, false));
+                    db.Database.[|ExecuteSqlRaw|]("DELETE FROM Lines WHERE OrderId = {0} AND Id > {1}", id, 3);
+                    db.Database.[|ExecuteSqlRaw|]("VACUUM");
+                    db.Database.[|ExecuteSql|]($"DELETE FROM Lines WHERE OrderId = {id}");
+                    await Task.Yield();
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task PurgeAsync(int id, CancellationToken ct)
+                {
+                    await db.Orders.Where(o => !o.Open).ExecuteDeleteAsync(ct);
+                    await db.Orders.Where(o => o.Id == id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Open, false), ct);
+                    await db.Database.ExecuteSqlRawAsync("DELETE FROM Lines WHERE OrderId = {0} AND Id > {1}", new object[] { id, 3 }, ct);
+                    await db.Database.ExecuteSqlRawAsync("VACUUM", ct);
+                    await db.Database.ExecuteSqlAsync($"DELETE FROM Lines WHERE OrderId = {id}", ct);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    // ---- Transactions, explicit loading, schema ----
+
+    [Fact]
+    public Task Fix_TransactionInUsingDeclarationBecomesAwaitUsing()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task MoveAsync(CancellationToken ct)
+                {
+                    using var tx = db.Database.[|BeginTransaction|]();
+                    await db.SaveChangesAsync(ct);
+                    tx.[|Commit|]();
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task MoveAsync(CancellationToken ct)
+                {
+                    await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_TransactionInUsingStatement_AndFacadeCommitRollback()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task MoveAsync()
+                {
+                    using (var tx = db.Database.[|BeginTransaction|]())
+                    {
+                        try
+                        {
+                            await db.SaveChangesAsync();
+                            db.Database.[|CommitTransaction|]();
+                        }
+                        catch
+                        {
+                            tx.[|Rollback|]();
+                            throw;
+                        }
+                    }
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task MoveAsync()
+                {
+                    await using (var tx = await db.Database.BeginTransactionAsync())
+                    {
+                        try
+                        {
+                            await db.SaveChangesAsync();
+                            await db.Database.CommitTransactionAsync();
+                        }
+                        catch
+                        {
+                            await tx.RollbackAsync();
+                            throw;
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_ExplicitLoadingAndSchema()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task LoadAsync(Order order, CancellationToken ct)
+                {
+                    db.Database.[|EnsureCreated|]();
+                    db.Database.[|Migrate|]();
+                    db.Entry(order).Collection(o => o.Lines).[|Load|]();
+                    db.Entry(order).[|Reload|]();
+                    db.Orders.Where(o => o.Open).[|Load|]();
+                    db.Database.[|EnsureDeleted|]();
+                    await Task.Yield();
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task LoadAsync(Order order, CancellationToken ct)
+                {
+                    await db.Database.EnsureCreatedAsync(ct);
+                    await db.Database.MigrateAsync(ct);
+                    await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+                    await db.Entry(order).ReloadAsync(ct);
+                    await db.Orders.Where(o => o.Open).LoadAsync(ct);
+                    await db.Database.EnsureDeletedAsync(ct);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    // ---- Where the token comes from; lambdas and local functions ----
+
+    [Fact]
+    public Task Fix_MinimalApiLambdaUsesRequestAborted()
+        => VerifyFix("""
+            public static class Endpoints
+            {
+                public static void Map(WebApplication app)
+                {
+                    app.MapGet("/orders", async (HttpContext context, ShopContext db) =>
+                    {
+                        await Task.Yield();
+                        return db.Orders.[|ToList|]();
+                    });
+                }
+            }
+            """, """
+            public static class Endpoints
+            {
+                public static void Map(WebApplication app)
+                {
+                    app.MapGet("/orders", async (HttpContext context, ShopContext db) =>
+                    {
+                        await Task.Yield();
+                        return await db.Orders.ToListAsync(context.RequestAborted);
+                    });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Diagnostic_AsyncLambdaMessageNamesTheLambda()
+        => Verify("""
+            public static class Endpoints
+            {
+                public static void Map(WebApplication app)
+                {
+                    app.MapGet("/count", async (ShopContext db) =>
+                    {
+                        await Task.Yield();
+                        return db.Orders.{|#0:Count|}();
+                    });
+                }
+            }
+            """,
+            VerifyCS.Diagnostic().WithLocation(0).WithArguments("Count", "lambda", "Map", "CountAsync"));
+
+    [Fact]
+    public Task Fix_ControllerUsesHttpContextRequestAborted()
+        => VerifyFix("""
+            public class OrdersController(ShopContext db) : ControllerBase
+            {
+                [HttpGet]
+                public async Task<IActionResult> Get()
+                {
+                    await Task.Yield();
+                    return Ok(db.Orders.[|ToList|]());
+                }
+            }
+            """, """
+            public class OrdersController(ShopContext db) : ControllerBase
+            {
+                [HttpGet]
+                public async Task<IActionResult> Get()
+                {
+                    await Task.Yield();
+                    return Ok(await db.Orders.ToListAsync(HttpContext.RequestAborted));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_AsyncLocalFunctionCapturesOuterToken()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public Task<int> RunAsync(CancellationToken token)
+                {
+                    return Inner();
+
+                    async Task<int> Inner()
+                    {
+                        await Task.Yield();
+                        return db.Orders.[|Count|]();
+                    }
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public Task<int> RunAsync(CancellationToken token)
+                {
+                    return Inner();
+
+                    async Task<int> Inner()
+                    {
+                        await Task.Yield();
+                        return await db.Orders.CountAsync(token);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Diagnostic_InLockBodyHasNoFix()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                private readonly object _gate = new();
+
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    lock (_gate)
+                    {
+                        db.[|SaveChanges|]();
+                    }
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                private readonly object _gate = new();
+
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    lock (_gate)
+                    {
+                        db.[|SaveChanges|]();
+                    }
+                }
+            }
+            """);
+
+    // ---- Near-misses ----
+
+    [Fact]
+    public Task NoDiagnostic_SyncMethod()
+        => Verify("""
+            public class Repo(ShopContext db)
+            {
+                public List<Order> Open() => db.Orders.Where(o => o.Open).ToList();
+
+                public void Save()
+                {
+                    db.SaveChanges();
+                    using var tx = db.Database.BeginTransaction();
+                    tx.Commit();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_LinqToObjects()
+        => Verify("""
+            public class Repo
+            {
+                public async Task<int> RunAsync(List<Order> orders)
+                {
+                    await Task.Yield();
+                    var list = orders.Where(o => o.Open).ToList();
+                    var count = orders.AsQueryable().Where(o => o.Open).Count();
+                    var any = list.AsQueryable().Any();
+                    return list.Count + count + (any ? 1 : 0) + orders.First().Id;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_ChangeTrackingAndContextCreation()
+        => Verify("""
+            public class Repo(IDbContextFactory<ShopContext> factory)
+            {
+                public async Task AddAsync(Order order, Order other, CancellationToken ct)
+                {
+                    await using var db = factory.CreateDbContext();
+                    db.Orders.Add(order);
+                    db.Orders.AddRange(order, other);
+                    db.Add(order);
+                    db.AddRange(order, other);
+                    db.Attach(other);
+                    db.Update(other);
+                    db.Remove(other);
+                    db.Orders.Remove(order);
+                    await db.SaveChangesAsync(ct);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_QueriesInsideExpressionTrees()
+        => Verify("""
+            public class Repo(ShopContext db)
+            {
+                public async Task<List<Order>> WithLinesAsync(CancellationToken ct)
+                {
+                    var withLines = await db.Orders.Where(o => db.Lines.Any(l => l.OrderId == o.Id)).ToListAsync(ct);
+                    var counted = await db.Orders.Select(o => new { o.Id, Count = db.Lines.Count(l => l.OrderId == o.Id) }).ToListAsync(ct);
+                    var query = await (from o in db.Orders where db.Lines.Any(l => l.OrderId == o.Id) select o).ToListAsync(ct);
+                    var nested = await db.Orders.Where(o => o.Lines.Any()).ToListAsync(ct);
+                    return withLines;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_SyncLambdaInsideAsyncMethod()
+        => Verify("""
+            public class Repo(IDbContextFactory<ShopContext> factory)
+            {
+                public async Task<int> RunAsync()
+                {
+                    Func<int> count = () =>
+                    {
+                        using var db = factory.CreateDbContext();
+                        return db.Orders.Count();
+                    };
+                    return await Task.Run(count);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_AlreadyAsync()
+        => Verify("""
+            public class Repo(ShopContext db)
+            {
+                public async Task RunAsync(int id, CancellationToken ct)
+                {
+                    var list = await db.Orders.ToListAsync(ct);
+                    var order = await db.Orders.FindAsync(new object[] { id }, ct);
+                    await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_WithoutEntityFrameworkCore()
+        => new CSharpAnalyzerTest<AP3002SyncEfIoInAsyncMethodAnalyzer>
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                public class Repo
+                {
+                    public async Task<List<int>> RunAsync(IQueryable<int> numbers)
+                    {
+                        await Task.Yield();
+                        return numbers.ToList();
+                    }
+                }
+                """,
+            References = ReferenceSet.NetOnly,
+        }.RunAsync();
 }
