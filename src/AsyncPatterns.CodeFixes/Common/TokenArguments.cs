@@ -23,8 +23,21 @@ namespace AsyncPatterns.CodeFixes.Common
 
             if (paramsStart is int start && elementType != null && start >= 0 && start < arguments.Count)
             {
-                var values = string.Join(", ", arguments.Skip(start).Select(a => a.Expression.ToString()));
-                var array = SyntaxFactory.ParseExpression("new " + elementType + "[] { " + values + " }");
+                // Built from the argument nodes themselves (not re-parsed text), so that fixes of
+                // calls nested in these arguments still find their nodes.
+                var values = arguments.Skip(start).Select(a => a.Expression.WithoutTrivia()).ToList();
+                var commas = Enumerable.Repeat(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space), values.Count - 1);
+                var array = SyntaxFactory.ArrayCreationExpression(
+                    SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+                    SyntaxFactory.ArrayType(
+                        SyntaxFactory.ParseTypeName(elementType),
+                        SyntaxFactory.SingletonList(SyntaxFactory.ArrayRankSpecifier(
+                            SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(SyntaxFactory.OmittedArraySizeExpression())))),
+                    SyntaxFactory.InitializerExpression(
+                        SyntaxKind.ArrayInitializerExpression,
+                        SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space),
+                        SyntaxFactory.SeparatedList(values, commas),
+                        SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)));
                 var wrapped = SyntaxFactory.Argument(array)
                     .WithLeadingTrivia(arguments[start].GetLeadingTrivia())
                     .WithTrailingTrivia(arguments[arguments.Count - 1].GetTrailingTrivia());

@@ -820,4 +820,26 @@ public class AP3002SyncEfIoInAsyncMethodTests
                 """,
             References = ReferenceSet.NetOnly,
         }.RunAsync();
+
+    [Fact]
+    public Task FixAll_NestedCallsInOneDocument()
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task<Order?> NewestAsync(CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return db.Orders.[|Find|](db.Orders.[|Max|](o => o.Id));
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task<Order?> NewestAsync(CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return await db.Orders.FindAsync(new object[] { await db.Orders.MaxAsync(o => o.Id, ct) }, ct);
+                }
+            }
+            """);
 }
