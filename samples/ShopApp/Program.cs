@@ -18,6 +18,7 @@ builder.Services.AddSingleton<AuditContext>();
 builder.Services.AddSingleton<PriceCache>();
 builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
+builder.Services.AddScoped<OrderService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 var app = builder.Build();
@@ -30,6 +31,8 @@ using (var scope = app.Services.CreateScope())
 
 app.UseMiddleware<RequestAuditMiddleware>();
 app.MapStats();
+app.MapGet("/orders/recent", (OrderService orders, CancellationToken cancellationToken) => orders.RecentAsync(10, cancellationToken));
+app.MapPost("/orders/archive", (OrderService orders, CancellationToken cancellationToken) => orders.ArchiveBeforeAsync(DateTime.UtcNow.AddYears(-1), cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

@@ -36,6 +36,7 @@ public class AP3002SyncEfIoInAsyncMethodTests
         {
             public int Id { get; set; }
             public int OrderId { get; set; }
+            public bool Closed { get; set; }
         }
 
         public class ShopContext : DbContext
@@ -839,6 +840,27 @@ public class AP3002SyncEfIoInAsyncMethodTests
                 {
                     await Task.Yield();
                     return await db.Orders.FindAsync(new object[] { await db.Orders.MaxAsync(o => o.Id, ct) }, ct);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_DocsGoodCode()
+        => Verify("""
+            public class OrdersController(ShopContext db) : ControllerBase
+            {
+                public async Task<IActionResult> Close(int id, CancellationToken cancellationToken)
+                {
+                    var order = await db.Orders.FindAsync(new object[] { id }, cancellationToken);
+                    await foreach (var line in db.Lines.Where(l => l.OrderId == id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                    {
+                        line.Closed = true;
+                    }
+
+                    await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await tx.CommitAsync(cancellationToken);
+                    return Ok((await db.Orders.Where(o => o.Open).ToListAsync(cancellationToken)).Count);
                 }
             }
             """);

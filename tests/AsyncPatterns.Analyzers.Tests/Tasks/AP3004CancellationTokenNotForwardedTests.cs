@@ -378,4 +378,21 @@ public class AP3004CancellationTokenNotForwardedTests
                 """,
             References = ReferenceSet.NetOnly,
         }.RunAsync();
+
+    [Fact]
+    public Task NoDiagnostic_DocsGoodCode()
+        => Verify("""
+            public static class Endpoints
+            {
+                public static void Map(WebApplication app)
+                {
+                    app.MapGet("/orders/{id}", async (int id, ShopContext db, CancellationToken cancellationToken) =>
+                    {
+                        var order = await db.Orders.FindAsync(new object[] { id }, cancellationToken);
+                        var open = await db.Orders.CountAsync(o => o.Open, cancellationToken);
+                        return Results.Ok(new { order, open });
+                    });
+                }
+            }
+            """);
 }
