@@ -53,6 +53,9 @@ namespace AsyncPatterns.Analyzers.Core
             RequestDelegate = Get(compilation, "Microsoft.AspNetCore.Http.RequestDelegate");
             Session = Get(compilation, "Microsoft.AspNetCore.Http.ISession");
             DistributedCache = Get(compilation, "Microsoft.Extensions.Caching.Distributed.IDistributedCache");
+            Middleware = Get(compilation, "Microsoft.AspNetCore.Http.IMiddleware");
+            ServiceProviderServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions");
+            ServiceProviderKeyedServiceExtensions = Get(compilation, "Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions");
 
             // Background work (AP1005).
             TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
@@ -107,6 +110,9 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? RequestDelegate { get; }
         public INamedTypeSymbol? Session { get; }
         public INamedTypeSymbol? DistributedCache { get; }
+        public INamedTypeSymbol? Middleware { get; }
+        public INamedTypeSymbol? ServiceProviderServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceProviderKeyedServiceExtensions { get; }
 
         public INamedTypeSymbol? TaskFactory { get; }
         public INamedTypeSymbol? ThreadPool { get; }

@@ -12,14 +12,16 @@ namespace AsyncPatterns.CodeFixes.Common
     {
         /// <summary>
         /// Adds <c>using <paramref name="namespaceName"/>;</c> to the file's top-level usings, in
-        /// order (System first), unless the file already imports it at the top or in a namespace.
+        /// order (System first), unless the file already imports it at the top or in a namespace,
+        /// or the project imports it globally (<c>global using</c>, SDK implicit usings) as seen by
+        /// <paramref name="originalModel"/>, a semantic model of the document before the fix.
         /// </summary>
-        public static CompilationUnitSyntax Ensure(CompilationUnitSyntax root, string namespaceName)
+        public static CompilationUnitSyntax Ensure(CompilationUnitSyntax root, string namespaceName, SemanticModel? originalModel = null)
         {
             var imported = root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax)
                 .OfType<UsingDirectiveSyntax>()
                 .Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == namespaceName);
-            if (imported)
+            if (imported || IsImportedGlobally(originalModel, namespaceName))
             {
                 return root;
             }
@@ -50,6 +52,19 @@ namespace AsyncPatterns.CodeFixes.Common
             }
 
             return root.WithUsings(usings.Insert(index, directive));
+        }
+
+        private static bool IsImportedGlobally(SemanticModel? model, string namespaceName)
+        {
+            if (model is null)
+            {
+                return false;
+            }
+
+            // The outermost scope at the start of the file holds the global usings of every file.
+            return model.GetImportScopes(0)
+                .SelectMany(scope => scope.Imports)
+                .Any(import => import.NamespaceOrType is INamespaceSymbol ns && ns.ToDisplayString() == namespaceName);
         }
 
         private static int Compare(UsingDirectiveSyntax existing, string namespaceName)

@@ -112,9 +112,10 @@ namespace AsyncPatterns.CodeFixes.Lifetime
 
             if (namespaces.Count > 0 && await current.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is CompilationUnitSyntax unit)
             {
+                var originalModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var name in namespaces.OrderBy(n => n, System.StringComparer.Ordinal))
                 {
-                    unit = UsingDirectives.Ensure(unit, name);
+                    unit = UsingDirectives.Ensure(unit, name, originalModel);
                 }
 
                 current = current.WithSyntaxRoot(unit);

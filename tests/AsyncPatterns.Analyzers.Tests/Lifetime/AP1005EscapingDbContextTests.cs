@@ -609,6 +609,43 @@ public class AP1005EscapingDbContextTests
             """);
 
     [Fact]
+    public Task Fix_MaterializeKeepsGlobalUsingsGlobal()
+    {
+        // SDK projects import System.Linq through implicit global usings: the fix adds no local copy.
+        const string globalUsings = """
+            global using System.Collections.Generic;
+            global using System.Linq;
+            global using Microsoft.EntityFrameworkCore;
+            """;
+        const string source = """
+            public class Repo(IDbContextFactory<ShopContext> factory)
+            {
+                public IEnumerable<Order> Open()
+                {
+                    using var db = factory.CreateDbContext();
+                    return [|db.Orders.Where(o => o.Id > 1)|];
+                }
+            }
+
+            public class Order
+            {
+                public int Id { get; set; }
+            }
+
+            public class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
+            {
+                public DbSet<Order> Orders => Set<Order>();
+            }
+            """;
+        var test = new CSharpCodeFixTest<AP1005EscapingDbContextAnalyzer, AP1005EscapingDbContextCodeFix>
+        {
+            TestState = { Sources = { source, globalUsings } },
+            FixedState = { Sources = { source.Replace("[|db.Orders.Where(o => o.Id > 1)|]", "db.Orders.Where(o => o.Id > 1).ToList()"), globalUsings } },
+        };
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task Fix_MaterializeRepairsAListReturnType()
         => new CSharpCodeFixTest<AP1005EscapingDbContextAnalyzer, AP1005EscapingDbContextCodeFix>
         {

@@ -1,0 +1,756 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using AsyncPatterns.Analyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Lifetime
+{
+    /// <summary>
+    /// AP1003: a DbContext the code creates itself (<c>new ShopContext(options)</c>,
+    /// <c>factory.CreateDbContext()</c>) is owned by that code, which must dispose it. EF Core
+    /// returns the connection to the pool and releases the change tracker only on Dispose
+    /// (https://learn.microsoft.com/ef/core/dbcontext-configuration/#the-dbcontext-lifetime).
+    /// Silent whenever ownership goes elsewhere (returned, stored, handed to an owner) or the
+    /// context is disposed on every path; the per-method state lives in an operation-block action
+    /// so that each block is walked once.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class AP1003UndisposedDbContextAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>"true" when the fix should write <c>await using</c>.</summary>
+        public const string UseAwaitKey = "UseAwait";
+
+        /// <summary>"true" when the creation initializes a local declaration the fix can turn into a using declaration.</summary>
+        public const string FixableKey = "Fixable";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.AP1003UndisposedDbContext);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(compilationStart =>
+            {
+                var model = DataAccessModel.Create(compilationStart.Compilation);
+                if (model is null)
+                {
+                    return;
+                }
+
+                compilationStart.RegisterOperationBlockStartAction(blockStart =>
+                {
+                    var block = new BlockState(model, blockStart.OwningSymbol);
+                    blockStart.RegisterOperationAction(
+                        block.OnPossibleCreation,
+                        OperationKind.ObjectCreation,
+                        OperationKind.TypeParameterObjectCreation,
+                        OperationKind.Invocation);
+                    blockStart.RegisterOperationAction(block.OnLocalReference, OperationKind.LocalReference);
+                    blockStart.RegisterOperationAction(block.OnMethodReference, OperationKind.MethodReference);
+                    blockStart.RegisterOperationBlockEndAction(block.Analyze);
+                });
+            });
+        }
+
+        /// <summary>The creations and the context locals' references of one operation block.</summary>
+        private sealed class BlockState
+        {
+            private readonly DataAccessModel _model;
+            private readonly ISymbol _owningSymbol;
+            private readonly object _gate = new object();
+            private readonly List<IOperation> _creations = new List<IOperation>();
+            private readonly Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> _references =
+                new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
+
+            // Local functions turned into delegates (`Func<int> f = Count;`): what they capture may outlive the method.
+            private readonly HashSet<IMethodSymbol> _delegatedLocalFunctions = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            public BlockState(DataAccessModel model, ISymbol owningSymbol)
+            {
+                _model = model;
+                _owningSymbol = owningSymbol;
+            }
+
+            public void OnPossibleCreation(OperationAnalysisContext context)
+            {
+                if (!IsCreation(context.Operation))
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    _creations.Add(context.Operation);
+                }
+            }
+
+            public void OnLocalReference(OperationAnalysisContext context)
+            {
+                var reference = (ILocalReferenceOperation)context.Operation;
+                if (!_model.IsDbContextType(reference.Local.Type))
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    if (!_references.TryGetValue(reference.Local, out var list))
+                    {
+                        list = new List<ILocalReferenceOperation>();
+                        _references.Add(reference.Local, list);
+                    }
+
+                    list.Add(reference);
+                }
+            }
+
+            public void OnMethodReference(OperationAnalysisContext context)
+            {
+                var method = ((IMethodReferenceOperation)context.Operation).Method;
+                if (method.MethodKind != MethodKind.LocalFunction)
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    _delegatedLocalFunctions.Add(method.OriginalDefinition);
+                }
+            }
+
+            public void Analyze(OperationBlockAnalysisContext context)
+            {
+                List<IOperation> creations;
+                lock (_gate)
+                {
+                    creations = new List<IOperation>(_creations);
+                }
+
+                foreach (var creation in creations)
+                {
+                    AnalyzeCreation(context, creation);
+                }
+            }
+
+            private bool IsCreation(IOperation operation)
+            {
+                switch (operation)
+                {
+                    case IObjectCreationOperation or ITypeParameterObjectCreationOperation:
+                        return _model.IsDbContextType(operation.Type);
+                    case IInvocationOperation invocation:
+                        var name = invocation.TargetMethod.Name;
+                        return (name == "CreateDbContext" || name == "CreateDbContextAsync")
+                               && _model.Classify(invocation)?.Kind == DataAccessKind.ContextCreation;
+                    default:
+                        return false;
+                }
+            }
+
+            private void AnalyzeCreation(OperationBlockAnalysisContext context, IOperation creation)
+            {
+                var start = creation;
+                if (creation is IInvocationOperation { TargetMethod.Name: "CreateDbContextAsync" })
+                {
+                    // The context exists once the task is awaited; a task that is stored or returned is the caller's.
+                    start = SkipConfigureAwait(creation);
+                    if (start.Parent is not IAwaitOperation)
+                    {
+                        return;
+                    }
+                }
+
+                var root = DisposableOwnership.ValueFlowRoot(start);
+                switch (root.Parent)
+                {
+                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                        if (IsUsingDeclaration(declarator))
+                        {
+                            return;
+                        }
+
+                        AnalyzeLocal(context, creation, declarator.Symbol, declarator);
+                        return;
+
+                    case ISimpleAssignmentOperation assignment
+                        when ReferenceEquals(assignment.Value, root)
+                             && DataAccessModel.Unwrap(assignment.Target) is ILocalReferenceOperation target:
+                        if (assignment.Parent is IUsingOperation)
+                        {
+                            return;
+                        }
+
+                        AnalyzeLocal(context, creation, target.Local, declarator: null);
+                        return;
+                }
+
+                // Created and used in place: `new ShopContext(o).Orders.ToList()`.
+                var use = DisposableOwnership.Classify(root, _model.Types, _model.HoldsDbContext);
+                if (use == OwnershipUse.Use && IsInlineUse(root) && !EscapesInDeferredSequence(root))
+                {
+                    Report(context, creation, creation.Type?.Name ?? "DbContext", fixable: false);
+                }
+            }
+
+            private static bool IsInlineUse(IOperation root)
+            {
+                switch (root.Parent)
+                {
+                    case IExpressionStatementOperation:
+                    case IArgumentOperation:
+                    case IConditionalAccessOperation:
+                    case ISimpleAssignmentOperation:
+                    case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, root):
+                    case IMemberReferenceOperation member when ReferenceEquals(member.Instance, root):
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+
+            private void AnalyzeLocal(OperationBlockAnalysisContext context, IOperation creation, ILocalSymbol local, IVariableDeclaratorOperation? declarator)
+            {
+                if (!_model.IsDbContextType(local.Type) || local.IsRef)
+                {
+                    return;
+                }
+
+                List<ILocalReferenceOperation> references;
+                lock (_gate)
+                {
+                    references = _references.TryGetValue(local, out var list)
+                        ? new List<ILocalReferenceOperation>(list)
+                        : new List<ILocalReferenceOperation>();
+                }
+
+                var creationFunction = EnclosingFunction(creation);
+                var written = declarator is null;
+                var disposeSites = new List<SyntaxNode>();
+                foreach (var reference in references)
+                {
+                    if (IsWriteTarget(reference))
+                    {
+                        written = true;
+                        continue;
+                    }
+
+                    var function = EnclosingFunction(reference);
+                    if (!ReferenceEquals(function, creationFunction)
+                        && (!IsBorrowingCapture(reference, creationFunction) || InDelegatedLocalFunction(reference, creationFunction)))
+                    {
+                        // Captured by a lambda that may outlive the method (a handler, a callback, Task.Run).
+                        return;
+                    }
+
+                    var value = DisposableOwnership.ValueFlowRoot(reference);
+                    if (value.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation aliasDeclarator }
+                        && IsUsingDeclaration(aliasDeclarator))
+                    {
+                        // using var owner = db;
+                        return;
+                    }
+
+                    if (EscapesInDeferredSequence(ReferenceEquals(function, creationFunction) ? value : OutermostLambda(reference, creationFunction)))
+                    {
+                        // return db.Orders.Where(...): the caller enumerates it after this method returns.
+                        return;
+                    }
+
+                    switch (DisposableOwnership.Classify(value, _model.Types, _model.HoldsDbContext))
+                    {
+                        case OwnershipUse.Escape:
+                        case OwnershipUse.UsingResource:
+                            return;
+                        case OwnershipUse.Dispose:
+                            if (!ReferenceEquals(function, creationFunction) || IsInFinally(value, creationFunction))
+                            {
+                                return;
+                            }
+
+                            disposeSites.Add(DisposeSite(value, local));
+                            break;
+                    }
+                }
+
+                if (disposeSites.Count > 0 && !LeaksOnSomePath(context, creation, creationFunction, disposeSites))
+                {
+                    return;
+                }
+
+                Report(context, creation, local.Name, fixable: !written && declarator != null && IsFixableDeclaration(declarator));
+            }
+
+            private void Report(OperationBlockAnalysisContext context, IOperation creation, string name, bool fixable)
+            {
+                var useAwait = IsAsyncContext(creation);
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(UseAwaitKey, useAwait ? "true" : "false")
+                    .Add(FixableKey, fixable ? "true" : "false");
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.AP1003UndisposedDbContext,
+                    creation.Syntax.GetLocation(),
+                    properties,
+                    name,
+                    useAwait ? "await using" : "using"));
+            }
+
+            private bool IsAsyncContext(IOperation creation)
+            {
+                switch (EnclosingFunction(creation))
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Symbol.IsAsync;
+                    case ILocalFunctionOperation localFunction:
+                        return localFunction.Symbol.IsAsync;
+                    default:
+                        if (_owningSymbol is IMethodSymbol method)
+                        {
+                            // Top-level statements: the synthesized entry point is async when the statements await.
+                            return method.IsAsync || (method.IsImplicitlyDeclared && ContainsAwait(creation));
+                        }
+
+                        return false;
+                }
+            }
+
+            private static bool ContainsAwait(IOperation operation)
+            {
+                var root = operation;
+                while (root.Parent != null)
+                {
+                    root = root.Parent;
+                }
+
+                foreach (var descendant in root.Descendants())
+                {
+                    if (descendant is IAwaitOperation && EnclosingFunction(descendant) is null)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private static IOperation SkipConfigureAwait(IOperation operation)
+            {
+                var current = operation;
+                while (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure
+                       && ReferenceEquals(configure.Instance, current))
+                {
+                    current = configure;
+                }
+
+                return current;
+            }
+
+            private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator)
+                => declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group }
+                   && (group.Parent is IUsingDeclarationOperation || group.Parent is IUsingOperation);
+
+            /// <summary>
+            /// A query or lazy sequence built on the context that leaves the method unevaluated:
+            /// returned, stored, handed on. A query kept in a local of the method is followed no
+            /// further (it is usually executed there).
+            /// </summary>
+            private bool EscapesInDeferredSequence(IOperation? start)
+            {
+                if (start is null)
+                {
+                    return false;
+                }
+
+                var top = DisposableOwnership.ReceiverChainTop(start);
+                if (ReferenceEquals(top, start) || !DisposableOwnership.IsDeferredSequence(top, _model))
+                {
+                    return false;
+                }
+
+                var root = DisposableOwnership.ValueFlowRoot(top);
+                return root.Parent is not IVariableInitializerOperation
+                       && DisposableOwnership.Classify(root, _model.Types, _model.HoldsDbContext) == OwnershipUse.Escape;
+            }
+
+            private bool InDelegatedLocalFunction(IOperation reference, IOperation? function)
+            {
+                lock (_gate)
+                {
+                    for (var current = reference.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
+                    {
+                        if (current is ILocalFunctionOperation localFunction
+                            && _delegatedLocalFunctions.Contains(localFunction.Symbol.OriginalDefinition))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            private static IOperation? OutermostLambda(IOperation reference, IOperation? function)
+            {
+                IOperation? outermost = null;
+                for (var current = reference.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation)
+                    {
+                        outermost = current;
+                    }
+                }
+
+                return outermost;
+            }
+
+            private static bool IsWriteTarget(ILocalReferenceOperation reference)
+                => reference.Parent switch
+                {
+                    ISimpleAssignmentOperation assignment => ReferenceEquals(assignment.Target, reference),
+                    ICompoundAssignmentOperation compound => ReferenceEquals(compound.Target, reference),
+                    ICoalesceAssignmentOperation coalesce => ReferenceEquals(coalesce.Target, reference),
+                    _ => false,
+                };
+
+            /// <summary>
+            /// A reference inside a lambda that only borrows the context while the method runs: a
+            /// LINQ or EF query operator's argument (<c>db.Orders.Where(o => db.Customers.Any(...))</c>),
+            /// or a local function (called from the method, not handed out: we do not follow it further).
+            /// </summary>
+            private static bool IsBorrowingCapture(IOperation reference, IOperation? creationFunction)
+            {
+                for (var current = reference.Parent; current != null && !ReferenceEquals(current, creationFunction); current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation lambda)
+                    {
+                        var owner = lambda.Parent is IDelegateCreationOperation delegateCreation ? delegateCreation.Parent : lambda.Parent;
+                        if (owner is not IArgumentOperation { Parent: IInvocationOperation invocation }
+                            || invocation.TargetMethod.ContainingNamespace?.ToDisplayString() is not ("System.Linq" or "Microsoft.EntityFrameworkCore"))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                return true;
+            }
+
+            private static IOperation? EnclosingFunction(IOperation operation)
+            {
+                for (var current = operation.Parent; current != null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        return current;
+                    }
+                }
+
+                return null;
+            }
+
+            private static bool IsInFinally(IOperation operation, IOperation? function)
+            {
+                var previous = operation;
+                for (var current = operation.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
+                {
+                    if (current is ITryOperation tryOperation && ReferenceEquals(tryOperation.Finally, previous))
+                    {
+                        return true;
+                    }
+
+                    previous = current;
+                }
+
+                return false;
+            }
+
+            /// <summary>
+            /// The syntax that disposes: the statement calling Dispose, widened to an enclosing
+            /// <c>if (db != null)</c> so that the null check does not look like a path that skips it.
+            /// </summary>
+            private static SyntaxNode DisposeSite(IOperation value, ILocalSymbol local)
+            {
+                var site = value.Parent!.Syntax;
+                for (var current = value.Parent; current != null; current = current.Parent)
+                {
+                    if (current is IExpressionStatementOperation statement)
+                    {
+                        site = statement.Syntax;
+                        var container = statement.Parent is IBlockOperation { Operations.Length: 1 } block ? block.Parent : statement.Parent;
+                        if (container is IConditionalOperation { WhenFalse: null } conditional
+                            && conditional.Type is null
+                            && MentionsLocal(conditional.Condition, local))
+                        {
+                            site = conditional.Syntax;
+                        }
+
+                        break;
+                    }
+
+                    if (current is IBlockOperation or IAnonymousFunctionOperation)
+                    {
+                        break;
+                    }
+                }
+
+                return site;
+            }
+
+            private static bool MentionsLocal(IOperation condition, ILocalSymbol local)
+            {
+                foreach (var operation in condition.DescendantsAndSelf())
+                {
+                    if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary><c>var db = ...;</c> alone in its statement, directly in a block or in top-level statements.</summary>
+            private static bool IsFixableDeclaration(IVariableDeclaratorOperation declarator)
+                => declarator.Syntax is VariableDeclaratorSyntax
+                   {
+                       Parent: VariableDeclarationSyntax
+                       {
+                           Variables.Count: 1,
+                           Parent: LocalDeclarationStatementSyntax
+                           {
+                               UsingKeyword.RawKind: (int)SyntaxKind.None,
+                               Parent: BlockSyntax or GlobalStatementSyntax,
+                           } statement,
+                       },
+                   }
+                   && !statement.Modifiers.Any(SyntaxKind.ConstKeyword);
+
+            /// <summary>
+            /// Whether some path from the creation leaves the function (return, throw, falling off
+            /// the end) without passing a dispose site, according to the control-flow graph. Only
+            /// consulted when the method disposes the context somewhere outside a finally block.
+            /// Exceptions thrown by calls are not paths here (the finally/using shapes cover those).
+            /// </summary>
+            private static bool LeaksOnSomePath(OperationBlockAnalysisContext context, IOperation creation, IOperation? creationFunction, List<SyntaxNode> disposeSites)
+            {
+                ControlFlowGraph? graph;
+                try
+                {
+                    graph = GetGraph(context, creation, creationFunction);
+                }
+                catch (System.ArgumentException)
+                {
+                    graph = null;
+                }
+                catch (System.InvalidOperationException)
+                {
+                    graph = null;
+                }
+
+                if (graph is null)
+                {
+                    return false;
+                }
+
+                var tree = creation.Syntax.SyntaxTree;
+                var span = creation.Syntax.Span;
+                var blocks = graph.Blocks;
+                var disposing = new bool[blocks.Length];
+                int startBlock = -1, startIndex = -1;
+                foreach (var block in blocks)
+                {
+                    var count = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var operation = i < block.Operations.Length ? block.Operations[i] : block.BranchValue!;
+                        if (operation.Syntax.SyntaxTree == tree && operation.Syntax.Span.Contains(span))
+                        {
+                            startBlock = block.Ordinal;
+                            startIndex = i;
+                        }
+
+                        if (!disposing[block.Ordinal] && Disposes(operation, disposeSites))
+                        {
+                            disposing[block.Ordinal] = true;
+                        }
+                    }
+                }
+
+                if (startBlock < 0)
+                {
+                    return false;
+                }
+
+                var first = blocks[startBlock];
+                var firstCount = first.Operations.Length + (first.BranchValue is null ? 0 : 1);
+                for (var i = startIndex + 1; i < firstCount; i++)
+                {
+                    if (Disposes(i < first.Operations.Length ? first.Operations[i] : first.BranchValue!, disposeSites))
+                    {
+                        return false;
+                    }
+                }
+
+                var visited = new bool[blocks.Length];
+                var pending = new Stack<BasicBlock>();
+                pending.Push(first);
+                while (pending.Count > 0)
+                {
+                    var block = pending.Pop();
+                    foreach (var branch in new[] { block.ConditionalSuccessor, block.FallThroughSuccessor })
+                    {
+                        if (branch is null || RunsDisposingFinally(branch, disposing))
+                        {
+                            continue;
+                        }
+
+                        var destination = branch.Destination;
+                        if (destination is null)
+                        {
+                            if (branch.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow)
+                            {
+                                return true;
+                            }
+
+                            continue;
+                        }
+
+                        if (destination.Kind == BasicBlockKind.Exit)
+                        {
+                            return true;
+                        }
+
+                        if (visited[destination.Ordinal] || disposing[destination.Ordinal])
+                        {
+                            continue;
+                        }
+
+                        visited[destination.Ordinal] = true;
+                        pending.Push(destination);
+                    }
+                }
+
+                return false;
+            }
+
+            private static bool RunsDisposingFinally(ControlFlowBranch branch, bool[] disposing)
+            {
+                foreach (var region in branch.FinallyRegions)
+                {
+                    for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && ordinal < disposing.Length; ordinal++)
+                    {
+                        if (disposing[ordinal])
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            private static bool Disposes(IOperation operation, List<SyntaxNode> disposeSites)
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    var syntax = descendant.Syntax;
+                    foreach (var site in disposeSites)
+                    {
+                        if (site.SyntaxTree == syntax.SyntaxTree && site.Span.Contains(syntax.Span))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            private static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation creation, IOperation? creationFunction)
+            {
+                // The operation block that contains the creation, and the lambdas and local
+                // functions between them, outermost last.
+                var functions = new List<IOperation>();
+                IOperation? block = null;
+                for (var current = creation.Parent; current != null && block is null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        functions.Add(current);
+                    }
+
+                    foreach (var candidate in context.OperationBlocks)
+                    {
+                        if (ReferenceEquals(candidate, current))
+                        {
+                            block = candidate;
+                        }
+                    }
+                }
+
+                if (block is null)
+                {
+                    return null;
+                }
+
+                var graph = context.GetControlFlowGraph(block);
+                for (var i = functions.Count - 1; i >= 0 && graph != null; i--)
+                {
+                    switch (functions[i])
+                    {
+                        case ILocalFunctionOperation localFunction:
+                            graph = graph.LocalFunctions.Contains(localFunction.Symbol)
+                                ? graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol)
+                                : null;
+                            break;
+                        case IAnonymousFunctionOperation lambda:
+                            var flow = FindFlowLambda(graph, lambda.Symbol);
+                            graph = flow is null ? null : graph.GetAnonymousFunctionControlFlowGraph(flow);
+                            break;
+                    }
+                }
+
+                return graph;
+            }
+
+            private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
+            {
+                foreach (var block in graph.Blocks)
+                {
+                    foreach (var operation in block.Operations)
+                    {
+                        if (FindFlowLambda(operation, symbol) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    if (block.BranchValue != null && FindFlowLambda(block.BranchValue, symbol) is { } inBranch)
+                    {
+                        return inBranch;
+                    }
+                }
+
+                return null;
+            }
+
+            private static IFlowAnonymousFunctionOperation? FindFlowLambda(IOperation operation, IMethodSymbol symbol)
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                    {
+                        return flow;
+                    }
+                }
+
+                return null;
+            }
+        }
+    }
+}
