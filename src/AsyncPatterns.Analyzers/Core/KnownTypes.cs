@@ -67,6 +67,10 @@ namespace AsyncPatterns.Analyzers.Core
             TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
             ThreadPool = Get(compilation, "System.Threading.ThreadPool");
             Thread = Get(compilation, "System.Threading.Thread");
+
+            // The CancellationToken in scope (Core/CancellationTokens): HttpContext through MVC's and Razor Pages' base classes.
+            ControllerBase = Get(compilation, "Microsoft.AspNetCore.Mvc.ControllerBase");
+            PageModel = Get(compilation, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
         }
 
         public Compilation Compilation { get; }
@@ -125,6 +129,9 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? TaskFactory { get; }
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? ControllerBase { get; }
+        public INamedTypeSymbol? PageModel { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)
