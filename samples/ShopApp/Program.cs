@@ -19,6 +19,7 @@ builder.Services.AddSingleton<PriceCache>();
 builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
 builder.Services.AddScoped<OrderService>();
+builder.Services.AddScoped<OrderQueryService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 var app = builder.Build();
@@ -35,6 +36,8 @@ app.MapPost("/orders", (int productId, int quantity, OrderService orders, Cancel
     => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
 app.MapGet("/orders/summary", (OrderService orders, CancellationToken cancellationToken)
     => orders.SummaryAsync(cancellationToken));
+app.MapGet("/orders/recent", (OrderQueryService orders, CancellationToken cancellationToken) => orders.RecentAsync(10, cancellationToken));
+app.MapPost("/orders/archive", (OrderQueryService orders, CancellationToken cancellationToken) => orders.ArchiveBeforeAsync(DateTime.UtcNow.AddYears(-1), cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

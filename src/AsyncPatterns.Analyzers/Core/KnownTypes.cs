@@ -68,6 +68,10 @@ namespace AsyncPatterns.Analyzers.Core
             ThreadPool = Get(compilation, "System.Threading.ThreadPool");
             Thread = Get(compilation, "System.Threading.Thread");
 
+            // The CancellationToken in scope (Core/CancellationTokens): HttpContext through MVC's and Razor Pages' base classes.
+            ControllerBase = Get(compilation, "Microsoft.AspNetCore.Mvc.ControllerBase");
+            PageModel = Get(compilation, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
+
             // Session state (AP5001): ISession's GetString/SetString/GetInt32/SetInt32/Get extensions.
             SessionExtensions = Get(compilation, "Microsoft.AspNetCore.Http.SessionExtensions");
         }
@@ -128,6 +132,9 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? TaskFactory { get; }
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? ControllerBase { get; }
+        public INamedTypeSymbol? PageModel { get; }
 
         public INamedTypeSymbol? SessionExtensions { get; }
 

@@ -263,22 +263,27 @@ namespace AsyncPatterns.CodeFixes.Sessions
 
         /// <summary>
         /// A CancellationToken parameter in scope (for a controller action or a minimal-API handler
-        /// it is bound to the request's token), else the session's request's <c>RequestAborted</c>.
+        /// it is bound to the request's token); else the session's own request's <c>RequestAborted</c>
+        /// (<c>accessor.HttpContext!.Session</c> → <c>accessor.HttpContext!.RequestAborted</c>); else
+        /// whatever <see cref="CancellationTokens.Find"/> knows (an HttpContext parameter, a
+        /// controller's or page's <c>HttpContext</c>: for an aliased session).
         /// </summary>
         private static ExpressionSyntax? FindToken(IOperation access, ExpressionSyntax session, KnownTypes types)
         {
-            var parameter = CancellationTokens.FindTokenInScope(access, types);
-            if (parameter != null)
+            var found = CancellationTokens.Find(access, null, types);
+            if (found is { IsRequestAborted: false })
             {
-                return SyntaxFactory.IdentifierName(parameter.Name);
+                return SyntaxFactory.ParseExpression(found.Expression);
             }
 
-            return session is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Session" } member
-                   && SessionAccess.GetSession(access) is { } sessionOperation
-                   && DataAccessModel.Unwrap(sessionOperation) is Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property.Name: "Session" } property
-                   && property.Property.ContainingType.InheritsFromOrEquals(types.HttpContext)
-                ? member.WithName(SyntaxFactory.IdentifierName("RequestAborted")).WithoutTrivia()
-                : null;
+            if (session is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Session" } member
+                && SessionAccess.GetSession(access) is Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property.Name: "Session" } property
+                && property.Property.ContainingType.InheritsFromOrEquals(types.HttpContext))
+            {
+                return member.WithName(SyntaxFactory.IdentifierName("RequestAborted")).WithoutTrivia();
+            }
+
+            return found is null ? null : SyntaxFactory.ParseExpression(found.Expression);
         }
 
         private static StatementSyntax CreateLoad(ExpressionSyntax session, ExpressionSyntax? token)

@@ -20,8 +20,8 @@ namespace AsyncPatterns.CodeFixes.Sessions
     /// <summary>
     /// AP5004: <c>cache.GetString(key)</c> becomes <c>await cache.GetStringAsync(key, ct)</c> — the
     /// counterpart the analyzer found (same arguments plus a trailing CancellationToken), with the
-    /// function's CancellationToken parameter when there is one (named when other arguments are
-    /// named). The await is parenthesized where the call's value is used further
+    /// token in scope (<see cref="CancellationTokens.Find"/>: a CancellationToken parameter, else the
+    /// request's <c>RequestAborted</c>), named when other arguments are named. The await is parenthesized where the call's value is used further
     /// (<c>(await cache.GetStringAsync(key))?.Length</c>); the simplifier drops parentheses that are
     /// not needed. Not offered after <c>?.</c> or where <c>await</c> does not compile.
     /// </summary>
@@ -74,13 +74,13 @@ namespace AsyncPatterns.CodeFixes.Sessions
 
             diagnostic.Properties.TryGetValue(AP5004SyncDistributedCacheCallAnalyzer.TokenParameterProperty, out var tokenParameter);
             var types = KnownTypes.Create(model.Compilation);
-            var token = types is null ? null : CancellationTokens.FindTokenInScope(model.GetOperation(call.Invocation, cancellationToken), types);
+            var token = types is null ? null : CancellationTokens.Find(model.GetOperation(call.Invocation, cancellationToken), null, types);
 
             var newName = SyntaxFactory.IdentifierName(asyncName).WithTriviaFrom(call.Name);
             var invocation = call.Invocation.ReplaceNode(call.Name, newName);
             if (token != null)
             {
-                invocation = invocation.WithArgumentList(AddToken(invocation.ArgumentList, token.Name, tokenParameter));
+                invocation = invocation.WithArgumentList(AddToken(invocation.ArgumentList, token.Expression, tokenParameter));
             }
 
             ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(invocation.WithoutTrivia());
@@ -116,7 +116,7 @@ namespace AsyncPatterns.CodeFixes.Sessions
 
         private static ArgumentListSyntax AddToken(ArgumentListSyntax list, string token, string? parameterName)
         {
-            var argument = SyntaxFactory.Argument(SyntaxFactory.IdentifierName(token));
+            var argument = SyntaxFactory.Argument(SyntaxFactory.ParseExpression(token));
             if (parameterName != null && list.Arguments.Any(a => a.NameColon != null))
             {
                 argument = argument.WithNameColon(SyntaxFactory.NameColon(SyntaxFactory.IdentifierName(parameterName)));

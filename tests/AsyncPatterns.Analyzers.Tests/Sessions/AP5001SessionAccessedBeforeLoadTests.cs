@@ -145,7 +145,7 @@ public sealed class AP5001SessionAccessedBeforeLoadTests
                 public async Task OnGetAsync()
                 {
                     var session = HttpContext.Session;
-                    await session.LoadAsync();
+                    await session.LoadAsync(HttpContext.RequestAborted);
                     Visits = session.GetInt32("visits") ?? 0;
                     session.SetInt32("visits", Visits + 1);
                     await Task.Yield();

@@ -123,6 +123,38 @@ public sealed class AP5004SyncDistributedCacheCallTests
     }
 
     [Fact]
+    public async Task Diagnostic_HandlerWithHttpContext_FixUsesRequestAborted()
+    {
+        var source = Usings + """
+            public static class Endpoints
+            {
+                public static void Map(IEndpointRouteBuilder app)
+                {
+                    app.MapGet("/greeting", async (HttpContext ctx, IDistributedCache cache) =>
+                    {
+                        await Task.Yield();
+                        return cache.[|GetString|]("greeting") ?? "hello";
+                    });
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            public static class Endpoints
+            {
+                public static void Map(IEndpointRouteBuilder app)
+                {
+                    app.MapGet("/greeting", async (HttpContext ctx, IDistributedCache cache) =>
+                    {
+                        await Task.Yield();
+                        return await cache.GetStringAsync("greeting", ctx.RequestAborted) ?? "hello";
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+    }
+
+    [Fact]
     public async Task Diagnostic_AsyncLocalFunction_ValueUsedFurther_NamedArguments()
     {
         var source = Usings + """
