@@ -231,6 +231,23 @@ public sealed class AP5004SyncDistributedCacheCallTests
     }
 
     [Fact]
+    public async Task Diagnostic_BufferDistributedCache()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            using System.Buffers;
+            public class C(IBufferDistributedCache cache)
+            {
+                public async Task<bool> M(ArrayBufferWriter<byte> writer, DistributedCacheEntryOptions options)
+                {
+                    await Task.Yield();
+                    cache.[|Set|]("k", new ReadOnlySequence<byte>(new byte[] { 1 }), options);
+                    return cache.[|TryGet|]("k", writer);
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_DocsGoodCode_AsyncCounterparts()
     {
         await VerifyCS.VerifyAnalyzerAsync(Usings + """
