@@ -22,6 +22,10 @@ builder.Services.AddScoped<OrderService>();
 builder.Services.AddScoped<OrderQueryService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
+// The cart is kept in the session, over the distributed cache (in memory here; Redis or SQL Server in production).
+builder.Services.AddDistributedMemoryCache();
+builder.Services.AddSession();
+
 var app = builder.Build();
 
 using (var scope = app.Services.CreateScope())
@@ -31,6 +35,8 @@ using (var scope = app.Services.CreateScope())
 }
 
 app.UseMiddleware<RequestAuditMiddleware>();
+app.UseSession();
+app.MapCart();
 app.MapStats();
 app.MapPost("/orders", (int productId, int quantity, OrderService orders, CancellationToken cancellationToken)
     => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
