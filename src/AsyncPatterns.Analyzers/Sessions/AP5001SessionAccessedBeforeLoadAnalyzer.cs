@@ -35,14 +35,15 @@ namespace AsyncPatterns.Analyzers.Sessions
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = DataAccessModel.Create(start.Compilation);
-                if (model?.Types.Session is null || model.Types.HttpContext is null)
+                // Session and cache rules need ASP.NET Core only, not EF Core.
+                var types = KnownTypes.Create(start.Compilation);
+                if (types.Session is null || types.HttpContext is null)
                 {
                     return;
                 }
 
                 var preloaded = new BooleanTreeOption(start.Options.AnalyzerConfigOptionsProvider, OptionKeys.SessionPreloaded, defaultValue: false);
-                start.RegisterOperationBlockAction(c => AnalyzeBlock(c, model.Types, preloaded));
+                start.RegisterOperationBlockAction(c => AnalyzeBlock(c, types, preloaded));
             });
         }
 

@@ -33,13 +33,14 @@ namespace AsyncPatterns.Analyzers.Sessions
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = DataAccessModel.Create(start.Compilation);
-                if (model?.Types.DistributedCache is null || model.Types.Task is null)
+                // Session and cache rules need ASP.NET Core only, not EF Core.
+                var types = KnownTypes.Create(start.Compilation);
+                if (types.DistributedCache is null || types.Task is null)
                 {
                     return;
                 }
 
-                start.RegisterOperationAction(c => Analyze(c, model.Types), OperationKind.Invocation);
+                start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation);
             });
         }
 

@@ -506,6 +506,41 @@ public sealed class AP5001SessionAccessedBeforeLoadTests
     }
 
     [Fact]
+    public async Task Diagnostic_AspNetCoreAppWithoutEfCore()
+    {
+        // Session state is an ASP.NET Core concern: the rule must not wait for EF Core to be referenced.
+        await new CSharpCodeFixTest<AP5001SessionAccessedBeforeLoadAnalyzer, AP5001SessionAccessedBeforeLoadCodeFix>
+        {
+            TestCode = """
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+                public class C
+                {
+                    public async Task<string?> M(HttpContext context)
+                    {
+                        await Task.Yield();
+                        return context.Session.[|GetString|]("k");
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+                public class C
+                {
+                    public async Task<string?> M(HttpContext context)
+                    {
+                        await Task.Yield();
+                        await context.Session.LoadAsync(context.RequestAborted);
+                        return context.Session.GetString("k");
+                    }
+                }
+                """,
+            References = ReferenceSet.NetAndAspNetCore,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task NoDiagnostic_WithoutEfCore_OrAspNetCore()
     {
         await new CSharpCodeFixTest<AP5001SessionAccessedBeforeLoadAnalyzer, AP5001SessionAccessedBeforeLoadCodeFix>

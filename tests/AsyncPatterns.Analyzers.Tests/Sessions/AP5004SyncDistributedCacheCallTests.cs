@@ -307,6 +307,41 @@ public sealed class AP5004SyncDistributedCacheCallTests
     }
 
     [Fact]
+    public async Task Diagnostic_AspNetCoreAppWithoutEfCore()
+    {
+        await new CSharpCodeFixTest<AP5004SyncDistributedCacheCallAnalyzer, AP5004SyncDistributedCacheCallCodeFix>
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.Caching.Distributed;
+                public class C
+                {
+                    public async Task<string?> M(IDistributedCache cache, CancellationToken ct)
+                    {
+                        await Task.Yield();
+                        return cache.[|GetString|]("k");
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.Caching.Distributed;
+                public class C
+                {
+                    public async Task<string?> M(IDistributedCache cache, CancellationToken ct)
+                    {
+                        await Task.Yield();
+                        return await cache.GetStringAsync("k", ct);
+                    }
+                }
+                """,
+            References = ReferenceSet.NetAndAspNetCore,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task NoDiagnostic_WithoutEfCore()
     {
         await new CSharpCodeFixTest<AP5004SyncDistributedCacheCallAnalyzer, AP5004SyncDistributedCacheCallCodeFix>
