@@ -89,6 +89,14 @@ namespace AsyncPatterns.Analyzers
             DiagnosticSeverity.Info,
             "An EF Core async call without the request's or the host's CancellationToken keeps running, and holds its connection, after the client disconnected or the host began shutting down.");
 
+        public static readonly DiagnosticDescriptor AP4001UnorderedRowLocks = Create(
+            DiagnosticIds.UnorderedRowLocks,
+            "Row locks acquired in an order not guaranteed consistent",
+            "Row locks on '{0}' are taken {1}; acquire in ascending key order",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "Two transactions that lock the same rows in opposite orders wait for each other until the database aborts one with a deadlock error. Taking every row lock in ascending key order, in every code path, makes that cycle impossible.");
+
         private static DiagnosticDescriptor Create(
             string id,
             string title,

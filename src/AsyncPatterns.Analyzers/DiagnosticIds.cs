@@ -12,5 +12,6 @@ namespace AsyncPatterns.Analyzers
         public const string SyncEfIoInAsyncMethod = "AP3002";
         public const string BlockingOnAsyncCall = "AP3003";
         public const string CancellationTokenNotForwarded = "AP3004";
+        public const string UnorderedRowLocks = "AP4001";
     }
 }
