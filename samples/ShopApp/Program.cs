@@ -19,6 +19,7 @@ builder.Services.AddSingleton<PriceCache>();
 builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
 builder.Services.AddScoped<OrderService>();
+builder.Services.AddScoped<StockTransferService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 var app = builder.Build();
@@ -35,6 +36,8 @@ app.MapPost("/orders", (int productId, int quantity, OrderService orders, Cancel
     => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
 app.MapGet("/orders/summary", (OrderService orders, CancellationToken cancellationToken)
     => orders.SummaryAsync(cancellationToken));
+app.MapPost("/stock/transfer", (int fromProductId, int toProductId, int quantity, StockTransferService transfers, CancellationToken cancellationToken)
+    => transfers.MoveStockAsync(fromProductId, toProductId, quantity, cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();
