@@ -24,7 +24,8 @@ namespace AsyncPatterns.CodeFixes.Transactions
     /// <summary>
     /// AP4001: acquire the row locks in ascending key order.
     /// <list type="bullet">
-    /// <item>A pair: lock both rows up front, lowest key first
+    /// <item>A pair: lock both rows up front (<c>System.Math</c>, which the simplifier shortens
+    /// wherever <c>System</c> is imported, file-level or global, so no using is added), lowest key first
     /// (<c>await Lock(Math.Min(fromId, toId)); await Lock(Math.Max(fromId, toId));</c>), and keep the
     /// original statements. They then re-lock rows the transaction already holds, which waits for
     /// nothing, so every variable keeps its role ("from" is still the row of <c>fromId</c>) and equal
@@ -115,7 +116,6 @@ namespace AsyncPatterns.CodeFixes.Transactions
                         if (FindPair(root, model, diagnostic, cancellationToken) is { } pair)
                         {
                             FixPair(editor, pair, diagnostic);
-                            namespaces.Add("System");
                         }
 
                         break;
@@ -305,7 +305,10 @@ namespace AsyncPatterns.CodeFixes.Transactions
 
         private static ExpressionSyntax MathCall(string name, ExpressionSyntax a, ExpressionSyntax b)
             => SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName("Math"), SyntaxFactory.IdentifierName(name)),
+                SyntaxFactory.MemberAccessExpression(
+                    SyntaxKind.SimpleMemberAccessExpression,
+                    SyntaxFactory.ParseName("System.Math").WithAdditionalAnnotations(Simplifier.Annotation),
+                    SyntaxFactory.IdentifierName(name)),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(a), SyntaxFactory.Argument(b) })));
 
         /// <summary><c>ids</c> → <c>ids.Order()</c>, or <c>ids.OrderBy(x =&gt; x)</c> where Enumerable.Order does not exist.</summary>

@@ -482,6 +482,41 @@ public sealed class AP4001UnorderedRowLocksTests
     }
 
     [Fact]
+    public async Task Fix_WithoutUsingSystem_QualifiesMath()
+    {
+        const string header = """
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public class Account { public int Id { get; set; } public decimal Balance { get; set; } }
+            public class BankContext : DbContext { public DbSet<Account> Accounts => Set<Account>(); }
+
+            """;
+        await VerifyCS.VerifyCodeFixAsync(header + """
+            public class Bank(BankContext db)
+            {
+                public async Task M(int a, int b)
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {a} FOR UPDATE");
+                    await db.Database.[|ExecuteSqlAsync|]($"SELECT 1 FROM accounts WHERE id = {b} FOR UPDATE");
+                }
+            }
+            """, header + """
+            public class Bank(BankContext db)
+            {
+                public async Task M(int a, int b)
+                {
+                    // Lock the rows in ascending key order, so that concurrent transactions cannot deadlock.
+                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {System.Math.Min(a, b)} FOR UPDATE");
+                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {System.Math.Max(a, b)} FOR UPDATE");
+                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {a} FOR UPDATE");
+                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE id = {b} FOR UPDATE");
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Diagnostic_LoopOverHashSet()
     {
         await VerifyCS.VerifyCodeFixAsync(Usings + """
