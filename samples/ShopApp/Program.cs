@@ -20,6 +20,7 @@ builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
 builder.Services.AddScoped<OrderService>();
 builder.Services.AddScoped<OrderQueryService>();
+builder.Services.AddScoped<StockTransferService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 // The cart is kept in the session, over the distributed cache (in memory here; Redis or SQL Server in production).
@@ -44,6 +45,8 @@ app.MapGet("/orders/summary", (OrderService orders, CancellationToken cancellati
     => orders.SummaryAsync(cancellationToken));
 app.MapGet("/orders/recent", (OrderQueryService orders, CancellationToken cancellationToken) => orders.RecentAsync(10, cancellationToken));
 app.MapPost("/orders/archive", (OrderQueryService orders, CancellationToken cancellationToken) => orders.ArchiveBeforeAsync(DateTime.UtcNow.AddYears(-1), cancellationToken));
+app.MapPost("/stock/transfer", (int fromProductId, int toProductId, int quantity, StockTransferService transfers, CancellationToken cancellationToken)
+    => transfers.MoveStockAsync(fromProductId, toProductId, quantity, cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

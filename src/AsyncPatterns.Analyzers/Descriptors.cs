@@ -104,6 +104,13 @@ namespace AsyncPatterns.Analyzers
             Categories.Sessions,
             DiagnosticSeverity.Warning,
             "A distributed cache (Redis, SQL Server, PostgreSQL) is a network round trip. Its synchronous methods hold a thread-pool thread for the whole round trip; inside async code, await the async counterpart instead.");
+        public static readonly DiagnosticDescriptor AP4001UnorderedRowLocks = Create(
+            DiagnosticIds.UnorderedRowLocks,
+            "Row locks acquired in an order not guaranteed consistent",
+            "Row locks on '{0}' are taken {1}; acquire in ascending key order",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "Two transactions that lock the same rows in opposite orders wait for each other until the database aborts one with a deadlock error. Taking every row lock in ascending key order, in every code path, makes that cycle impossible.");
 
         private static DiagnosticDescriptor Create(
             string id,

@@ -14,5 +14,6 @@ namespace AsyncPatterns.Analyzers
         public const string CancellationTokenNotForwarded = "AP3004";
         public const string SessionAccessedBeforeLoad = "AP5001";
         public const string SyncDistributedCacheCall = "AP5004";
+        public const string UnorderedRowLocks = "AP4001";
     }
 }
