@@ -67,6 +67,10 @@ namespace AsyncPatterns.Analyzers.Core
             TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
             ThreadPool = Get(compilation, "System.Threading.ThreadPool");
             Thread = Get(compilation, "System.Threading.Thread");
+
+            // Concurrency (AP2001, AP2002).
+            Parallel = Get(compilation, "System.Threading.Tasks.Parallel");
+            TransactionScope = Get(compilation, "System.Transactions.TransactionScope");
         }
 
         public Compilation Compilation { get; }
@@ -125,6 +129,9 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? TaskFactory { get; }
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol? TransactionScope { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)

@@ -1,0 +1,342 @@
+using AsyncPatterns.Analyzers.Tests.Verification;
+using VerifyCS = AsyncPatterns.Analyzers.Tests.Verification.CSharpCodeFixVerifier<
+    AsyncPatterns.Analyzers.Concurrency.AP2001ConcurrentContextOperationsAnalyzer,
+    AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix>;
+
+namespace AsyncPatterns.Analyzers.Tests.Concurrency;
+
+public sealed class AP2001ConcurrentContextOperationsTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        public class Order { public int Id { get; set; } public int CustomerId { get; set; } }
+        public class Customer { public int Id { get; set; } }
+        public class ShopContext : DbContext
+        {
+            public DbSet<Order> Orders => Set<Order>();
+            public DbSet<Customer> Customers => Set<Customer>();
+        }
+        public class AuditContext : DbContext { public DbSet<Order> Entries => Set<Order>(); }
+
+        """;
+
+    private const string WhenAllRemedy = "await them one after another, or give each operation its own context from IDbContextFactory<ShopContext>";
+
+    // ---- WhenAll / WhenAny ----
+
+    [Fact]
+    public async Task Diagnostic_WhenAllOverOneContext_ListedDirectly()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db, CancellationToken ct)
+                {
+                    await Task.{|#0:WhenAll|}(db.Orders.ToListAsync(ct), db.Customers.CountAsync(ct));
+                }
+            }
+            """, VerifyCS.Diagnostic().WithLocation(0).WithArguments("'Task.WhenAll' runs 2 operations at once", "db", WhenAllRemedy));
+    }
+
+    [Fact]
+    public async Task Diagnostic_WhenAnyAndArraysAndCollectionExpressions()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db)
+                {
+                    await Task.[|WhenAny|](db.Orders.ToListAsync(), db.Orders.ToListAsync());
+                    await Task.[|WhenAll|](new[] { db.Orders.CountAsync(), db.Customers.CountAsync() });
+                    await Task.[|WhenAll|]([db.Orders.AnyAsync(), db.Customers.AnyAsync()]);
+                    var tasks = new List<Task> { db.Orders.ToListAsync(), db.SaveChangesAsync() };
+                    await Task.[|WhenAll|](tasks);
+                    Task[] array = [db.Orders.ToListAsync(), db.Orders.FindAsync(1).AsTask()];
+                    await Task.[|WhenAll|](array);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Diagnostic_WhenAllOverLocalsHoldingTasks()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var a = db.Orders.ToListAsync();
+                    var b = db.Customers.ToListAsync();
+                    await Task.[|WhenAll|](a, b);
+                    return a.Result.Count + b.Result.Count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Diagnostic_InjectedContextsOfOneTypeAreOneInstance()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext first, ShopContext second)
+            {
+                public async Task M() => await Task.{|#0:WhenAll|}(first.Orders.ToListAsync(), second.Customers.ToListAsync());
+            }
+            public class D
+            {
+                private readonly ShopContext _db;
+                private readonly ShopContext _other;
+                public D(ShopContext db, ShopContext other) { _db = db; _other = other; }
+                public Task M() => Task.[|WhenAll|](_db.Orders.ToListAsync(), _other.Orders.CountAsync());
+            }
+            """, VerifyCS.Diagnostic().WithLocation(0).WithArguments("'Task.WhenAll' runs 2 operations at once", "first", WhenAllRemedy));
+    }
+
+    [Fact]
+    public async Task Diagnostic_AliasesAndQueryLocalsOfOneContext()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext db)
+            {
+                public async Task M()
+                {
+                    var ctx = db;
+                    var open = ctx.Orders.Where(o => o.Id > 0);
+                    await Task.[|WhenAll|](open.ToListAsync(), db.Customers.ToListAsync());
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_SeparateContextsFromFactory()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(IDbContextFactory<ShopContext> factory)
+            {
+                public async Task M(CancellationToken ct)
+                {
+                    await using var db1 = await factory.CreateDbContextAsync(ct);
+                    await using var db2 = await factory.CreateDbContextAsync(ct);
+                    await Task.WhenAll(db1.Orders.ToListAsync(ct), db2.Customers.ToListAsync(ct));
+                    await Task.WhenAll(LoadAsync(ct), LoadAsync(ct));
+                }
+
+                private async Task<int> LoadAsync(CancellationToken ct)
+                {
+                    await using var db = await factory.CreateDbContextAsync(ct);
+                    return await db.Orders.CountAsync(ct);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_DifferentContextTypesAndNonEfTasks()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext shop, AuditContext audit)
+            {
+                public async Task M()
+                {
+                    await Task.WhenAll(shop.Orders.ToListAsync(), audit.Entries.ToListAsync());
+                    await Task.WhenAll(Task.Delay(10), shop.Orders.ToListAsync());
+                    await Task.WhenAll(Task.Delay(10), Task.Delay(20));
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_SequentialAwaitsAndTaskAwaitedBeforeTheNext()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db)
+                {
+                    var orders = await db.Orders.ToListAsync();
+                    var count = await db.Customers.CountAsync();
+                    var a = db.Orders.ToListAsync();
+                    await a;
+                    var b = db.Customers.ToListAsync();
+                    await Task.WhenAll(a, b);
+                }
+            }
+            """);
+    }
+
+    // ---- Select ----
+
+    [Fact]
+    public async Task Diagnostic_SelectWithSharedContext()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext db)
+            {
+                public async Task<Order?[]> M(int[] ids)
+                    => await Task.{|#0:WhenAll|}(ids.Select(async id => await db.Orders.FindAsync(id)));
+
+                public Task<Order?[]> N(IEnumerable<int> ids)
+                    => Task.[|WhenAll|](ids.Select(id => db.Orders.FindAsync(id).AsTask()).ToList());
+            }
+            """, VerifyCS.Diagnostic().WithLocation(0).WithArguments(
+                "'Task.WhenAll' runs the operation of every 'Select' element at once", "db",
+                "await them in a loop, or create a context per element from IDbContextFactory<ShopContext>"));
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_SelectCreatingAContextPerElement()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(IDbContextFactory<ShopContext> f)
+            {
+                public async Task<Order?[]> M(int[] ids)
+                    => await Task.WhenAll(ids.Select(async id =>
+                    {
+                        await using var db = await f.CreateDbContextAsync();
+                        return await db.Orders.FindAsync(id);
+                    }));
+            }
+            """);
+    }
+
+    // ---- pending task ----
+
+    [Fact]
+    public async Task Diagnostic_SecondOperationWhileStoredTaskPending()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var t = db.Orders.ToListAsync();
+                    var n = await db.Orders.{|#0:CountAsync|}();
+                    await t;
+                    return n;
+                }
+            }
+            """, VerifyCS.Diagnostic().WithLocation(0).WithArguments(
+                "'CountAsync' starts while task 't' is still running", "db",
+                "await 't' first, or give it its own context from IDbContextFactory<ShopContext>"));
+    }
+
+    [Fact]
+    public async Task Diagnostic_TwoStoredTasksAwaitedOneByOne()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext db)
+            {
+                public async Task<int> M()
+                {
+                    var a = db.Orders.ToListAsync();
+                    var b = db.Customers.[|ToListAsync|]();
+                    return (await a).Count + (await b).Count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_StoredTaskAwaitedFirst_OrOtherContext()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(IDbContextFactory<ShopContext> factory)
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var t = db.Orders.ToListAsync();
+                    var orders = await t;
+                    var n = await db.Orders.CountAsync();
+                    await using var other = factory.CreateDbContext();
+                    var u = db.Orders.ToListAsync();
+                    var m = await other.Orders.CountAsync();
+                    await u;
+                    return orders.Count + n + m;
+                }
+            }
+            """);
+    }
+
+    // ---- Parallel ----
+
+    [Fact]
+    public async Task Diagnostic_ParallelBodiesUsingOuterContext()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext db)
+            {
+                public async Task M(int[] ids, CancellationToken ct)
+                {
+                    await Parallel.{|#0:ForEachAsync|}(ids, ct, async (id, token) =>
+                    {
+                        var order = await db.Orders.FindAsync(new object[] { id }, token);
+                    });
+                    Parallel.[|ForEach|](ids, id => db.Orders.Count(o => o.Id == id));
+                    Parallel.[|For|](0, 10, i => db.SaveChanges());
+                }
+            }
+            """, VerifyCS.Diagnostic().WithLocation(0).WithArguments(
+                "The body of 'Parallel.ForEachAsync' runs in parallel", "db",
+                "create a context inside the body from IDbContextFactory<ShopContext>"));
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_ParallelBodyCreatingItsOwnContext()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(IDbContextFactory<ShopContext> factory)
+            {
+                public async Task M(int[] ids, CancellationToken ct)
+                {
+                    await Parallel.ForEachAsync(ids, ct, async (id, token) =>
+                    {
+                        await using var db = await factory.CreateDbContextAsync(token);
+                        var order = await db.Orders.FindAsync(new object[] { id }, token);
+                    });
+                    Parallel.ForEach(ids, id => { using var db = factory.CreateDbContext(); db.Orders.Count(); });
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_WithoutEfCore()
+    {
+        await new CSharpAnalyzerTest<AsyncPatterns.Analyzers.Concurrency.AP2001ConcurrentContextOperationsAnalyzer>
+        {
+            TestCode = """
+                using System.Threading.Tasks;
+                public class C
+                {
+                    public Task M() => Task.WhenAll(Task.Delay(1), Task.Delay(2));
+                }
+                """,
+            References = ReferenceSet.NetOnly,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_HalfTypedCode()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db)
+                {
+                    await Task.WhenAll({|CS0103:x|}, db.Orders.ToListAsync());
+                    var t = db.Orders.ToListAsync();
+                    await Task.WhenAll(t, {|CS0103:y|});
+                }
+            }
+            """);
+    }
+}
