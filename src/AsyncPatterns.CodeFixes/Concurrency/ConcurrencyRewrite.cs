@@ -267,13 +267,20 @@ namespace AsyncPatterns.CodeFixes.Concurrency
             var creation = isAsync
                 ? $"await using var {dbName} = await {_factory}.CreateDbContextAsync({token});"
                 : $"using var {dbName} = {_factory}.CreateDbContext();";
-            var usingStatement = SyntaxFactory.ParseStatement(creation).WithAdditionalAnnotations(Formatter.Annotation);
+            var usingStatement = SyntaxFactory.ParseStatement(creation)
+                .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                .WithTrailingTrivia(SyntaxFactory.ElasticMarker)
+                .WithAdditionalAnnotations(Formatter.Annotation);
 
             var newBody = body.ReplaceNodes(references, (original, _) => SyntaxFactory.IdentifierName(dbName).WithTriviaFrom(original));
             BlockSyntax block;
             if (newBody is BlockSyntax existing)
             {
-                block = existing.WithStatements(existing.Statements.Insert(0, usingStatement.WithLeadingTrivia(existing.Statements.FirstOrDefault()?.GetLeadingTrivia() ?? default)));
+                var first = existing.Statements.FirstOrDefault();
+                usingStatement = first is null
+                    ? usingStatement
+                    : usingStatement.WithLeadingTrivia(first.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.EndOfLine(_newLine));
+                block = existing.WithStatements(existing.Statements.Insert(0, usingStatement));
             }
             else
             {
@@ -284,13 +291,33 @@ namespace AsyncPatterns.CodeFixes.Concurrency
                     : symbol.IsAsync ? resultType is { TypeArguments.Length: 1 } : !symbol.ReturnsVoid;
                 if (makeAsync)
                 {
-                    expression = SyntaxFactory.AwaitExpression(expression);
+                    expression = SyntaxFactory.AwaitExpression(expression.WithLeadingTrivia(SyntaxFactory.Space));
                 }
 
-                StatementSyntax last = returnsValue
-                    ? SyntaxFactory.ReturnStatement(expression)
-                    : SyntaxFactory.ExpressionStatement(expression);
-                block = SyntaxFactory.Block(usingStatement, last);
+                var indent = string.Concat((syntax.FirstAncestorOrSelf<StatementSyntax>()?.GetLeadingTrivia() ?? default)
+                    .Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Select(t => t.ToString()));
+                var lastText = (returnsValue ? "return " : "") + expression.ToFullString() + ";";
+                var nl = _newLine;
+                if (SyntaxFactory.ParseStatement($"{{{nl}{indent}    {creation}{nl}{indent}    {lastText}{nl}{indent}}}") is not BlockSyntax parsed || parsed.ContainsDiagnostics)
+                {
+                    return false;
+                }
+
+                if (syntax is not LambdaExpressionSyntax expressionLambda)
+                {
+                    return false;
+                }
+
+                block = parsed.WithLeadingTrivia(SyntaxFactory.Whitespace(indent));
+                var multiLine = expressionLambda.WithExpressionBody(null).WithBlock(block)
+                    .WithArrowToken(expressionLambda.ArrowToken.WithTrailingTrivia(SyntaxFactory.EndOfLine(nl)));
+                if (makeAsync)
+                {
+                    multiLine = (LambdaExpressionSyntax)multiLine.WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+                }
+
+                _editor.ReplaceNode(syntax, multiLine.WithTriviaFrom(syntax));
+                return true;
             }
 
             block = block.WithAdditionalAnnotations(Formatter.Annotation);

@@ -339,4 +339,302 @@ public sealed class AP2001ConcurrentContextOperationsTests
             }
             """);
     }
+
+    // ---- fixes ----
+
+    [Fact]
+    public async Task Fix_Sequential_WhenAllStatementOverListedTasks()
+    {
+        await VerifyCS.VerifyCodeFixAsync(Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db, CancellationToken ct)
+                {
+                    // load both
+                    await Task.[|WhenAll|](db.Orders.ToListAsync(ct), db.Customers.CountAsync(ct));
+                    Console.WriteLine("done");
+                }
+            }
+            """, Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db, CancellationToken ct)
+                {
+                    // load both
+                    await db.Orders.ToListAsync(ct);
+                    await db.Customers.CountAsync(ct);
+                    Console.WriteLine("done");
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_Sequential_WhenAllResultArrayKept()
+    {
+        await VerifyCS.VerifyCodeFixAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var counts = await Task.[|WhenAll|](new[] { db.Orders.CountAsync(), db.Customers.CountAsync() });
+                    return counts.Sum();
+                }
+            }
+            """, Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var counts = new int[] { await db.Orders.CountAsync(), await db.Customers.CountAsync() };
+                    return counts.Sum();
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_Sequential_LocalsBecomeAwaitedValues()
+    {
+        await VerifyCS.VerifyCodeFixAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var a = db.Orders.ToListAsync();
+                    var b = db.Customers.ToListAsync();
+                    await Task.[|WhenAll|](a, b);
+                    return a.Result.Count + (await b).Count;
+                }
+            }
+            """, Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var a = await db.Orders.ToListAsync();
+                    var b = await db.Customers.ToListAsync();
+                    return a.Count + b.Count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_Sequential_PendingTaskAwaitedWhereDeclared()
+    {
+        await VerifyCS.VerifyCodeFixAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var t = db.Orders.ToListAsync();
+                    var n = await db.Orders.[|CountAsync|]();
+                    var orders = await t;
+                    return n + orders.Count;
+                }
+            }
+            """, Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var t = await db.Orders.ToListAsync();
+                    var n = await db.Orders.CountAsync();
+                    var orders = t;
+                    return n + orders.Count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_ContextPerOperation_WhenAllWithInjectedFactory()
+    {
+        await new CSharpCodeFixTest<AsyncPatterns.Analyzers.Concurrency.AP2001ConcurrentContextOperationsAnalyzer, AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix>
+        {
+            TestCode = Usings + """
+                public class C(ShopContext db, IDbContextFactory<ShopContext> factory)
+                {
+                    public async Task<int> M(CancellationToken ct)
+                    {
+                        var orders = db.Orders.Where(o => o.Id > 0).ToListAsync(ct);
+                        var customers = db.Customers.CountAsync(ct);
+                        await Task.[|WhenAll|](orders, customers);
+                        return (await orders).Count + await customers;
+                    }
+                }
+                """,
+            FixedCode = Usings + """
+                public class C(ShopContext db, IDbContextFactory<ShopContext> factory)
+                {
+                    public async Task<int> M(CancellationToken ct)
+                    {
+                        async Task<List<Order>> LoadOrdersAsync()
+                        {
+                            await using var db1 = await factory.CreateDbContextAsync(ct);
+                            return await db1.Orders.Where(o => o.Id > 0).ToListAsync(ct);
+                        }
+                        var orders = LoadOrdersAsync();
+                        async Task<int> LoadCustomersAsync()
+                        {
+                            await using var db2 = await factory.CreateDbContextAsync(ct);
+                            return await db2.Customers.CountAsync(ct);
+                        }
+                        var customers = LoadCustomersAsync();
+                        await Task.WhenAll(orders, customers);
+                        return (await orders).Count + await customers;
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix.ContextPerOperationKey,
+            CodeActionIndex = 1,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_ContextPerOperation_ParallelForEachAsyncAndSelect()
+    {
+        await new CSharpCodeFixTest<AsyncPatterns.Analyzers.Concurrency.AP2001ConcurrentContextOperationsAnalyzer, AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix>
+        {
+            TestCode = Usings + """
+                public class C
+                {
+                    private readonly ShopContext _db;
+                    private readonly IDbContextFactory<ShopContext> _factory;
+                    public C(ShopContext db, IDbContextFactory<ShopContext> factory) { _db = db; _factory = factory; }
+
+                    public async Task M(int[] ids, CancellationToken ct)
+                    {
+                        await Parallel.[|ForEachAsync|](ids, ct, async (id, token) =>
+                        {
+                            var order = await _db.Orders.FindAsync(new object[] { id }, token);
+                        });
+                        var found = await Task.[|WhenAll|](ids.Select(id => _db.Orders.FindAsync(id).AsTask()));
+                    }
+                }
+                """,
+            FixedCode = Usings + """
+                public class C
+                {
+                    private readonly ShopContext _db;
+                    private readonly IDbContextFactory<ShopContext> _factory;
+                    public C(ShopContext db, IDbContextFactory<ShopContext> factory) { _db = db; _factory = factory; }
+
+                    public async Task M(int[] ids, CancellationToken ct)
+                    {
+                        await Parallel.ForEachAsync(ids, ct, async (id, token) =>
+                        {
+                            await using var db1 = await _factory.CreateDbContextAsync(token);
+                            var order = await db1.Orders.FindAsync(new object[] { id }, token);
+                        });
+                        var found = await Task.WhenAll(ids.Select(async id =>
+                        {
+                            await using var db2 = await _factory.CreateDbContextAsync(ct);
+                            return await db2.Orders.FindAsync(id).AsTask();
+                        }));
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix.ContextPerOperationKey,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_SequentialAcrossShapes()
+    {
+        await VerifyCS.VerifyCodeFixAsync(Usings + """
+            public class C(ShopContext db)
+            {
+                public async Task<int> M()
+                {
+                    await Task.[|WhenAll|](db.Orders.ToListAsync(), db.Customers.ToListAsync());
+                    var t = db.Orders.CountAsync();
+                    var n = await db.Customers.[|CountAsync|]();
+                    return n + await t;
+                }
+
+                public async Task N()
+                {
+                    var a = db.Orders.ToListAsync();
+                    var b = db.Orders.ToListAsync();
+                    await Task.[|WhenAll|]([a, b]);
+                }
+            }
+            """, Usings + """
+            public class C(ShopContext db)
+            {
+                public async Task<int> M()
+                {
+                    await db.Orders.ToListAsync();
+                    await db.Customers.ToListAsync();
+                    var t = await db.Orders.CountAsync();
+                    var n = await db.Customers.CountAsync();
+                    return n + t;
+                }
+
+                public async Task N()
+                {
+                    var a = await db.Orders.ToListAsync();
+                    var b = await db.Orders.ToListAsync();
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_NoSequentialFix_WhenTaskIsPassedOn()
+    {
+        var source = Usings + """
+            public class C
+            {
+                public async Task M(ShopContext db)
+                {
+                    var a = db.Orders.ToListAsync();
+                    var b = db.Orders.ToListAsync();
+                    await Task.[|WhenAll|](a, b);
+                    Keep(a);
+                }
+                private static void Keep(Task t) { }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_DocsGoodCode()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public record Dashboard(List<Order> Orders, int Customers);
+            public class Sequential(ShopContext _db)
+            {
+                public async Task<Dashboard> LoadAsync(CancellationToken ct)
+                {
+                    var orders = await _db.Orders.Where(o => o.Id > 0).ToListAsync(ct);
+                    var customers = await _db.Customers.CountAsync(ct);
+                    return new Dashboard(orders, customers);
+                }
+            }
+            public class Concurrent(IDbContextFactory<ShopContext> _factory)
+            {
+                public async Task<Dashboard> LoadAsync(CancellationToken ct)
+                {
+                    async Task<List<Order>> LoadOrdersAsync()
+                    {
+                        await using var db1 = await _factory.CreateDbContextAsync(ct);
+                        return await db1.Orders.Where(o => o.Id > 0).ToListAsync(ct);
+                    }
+                    var orders = LoadOrdersAsync();
+                    async Task<int> LoadCustomersAsync()
+                    {
+                        await using var db2 = await _factory.CreateDbContextAsync(ct);
+                        return await db2.Customers.CountAsync(ct);
+                    }
+                    var customers = LoadCustomersAsync();
+                    await Task.WhenAll(orders, customers);
+                    return new Dashboard(await orders, await customers);
+                }
+            }
+            """);
+    }
 }
