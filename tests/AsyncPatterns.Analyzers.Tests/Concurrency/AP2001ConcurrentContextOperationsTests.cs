@@ -637,4 +637,58 @@ public sealed class AP2001ConcurrentContextOperationsTests
             }
             """);
     }
+
+    // ---- the runtime test's code is the fixes' output ----
+
+    private const string RuntimeUsings = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        """;
+
+    /// <summary>The region after the <paramref name="occurrence"/>-th "// &lt;shape&gt;" (0: model) of Runtime/AP2001Shapes.cs, dedented.</summary>
+    internal static string RuntimeShape(string file, string marker, int occurrence)
+    {
+        var text = File.ReadAllText(AsyncPatterns.Analyzers.Tests.Meta.RepositoryRoot.Combine("tests", "AsyncPatterns.Analyzers.Tests", "Runtime", file)).Replace("\r\n", "\n");
+        var start = -1;
+        for (var i = 0; i <= occurrence; i++)
+        {
+            start = text.IndexOf("// <" + marker + ">\n", start + 1, StringComparison.Ordinal);
+        }
+
+        var begin = start + marker.Length + 6;
+        var end = text.IndexOf("    // </" + marker + ">", begin, StringComparison.Ordinal);
+        var lines = text[begin..end].Split('\n').Select(l => l.StartsWith("    ", StringComparison.Ordinal) ? l[4..] : l);
+        return string.Join("\n", lines);
+    }
+
+    private static string RuntimeSource(int shape)
+        => RuntimeUsings + RuntimeShape("AP2001Shapes.cs", "model", 0) + RuntimeShape("AP2001Shapes.cs", "shape", shape);
+
+    [Fact]
+    public async Task Fix_RuntimeShapes_Sequential()
+    {
+        await new CSharpCodeFixTest<AsyncPatterns.Analyzers.Concurrency.AP2001ConcurrentContextOperationsAnalyzer, AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix>
+        {
+            TestCode = RuntimeSource(0).Replace("Task.WhenAll(", "Task.[|WhenAll|]("),
+            FixedCode = RuntimeSource(1),
+            CodeActionEquivalenceKey = AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix.SequentialKey,
+            CodeActionIndex = 0,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_RuntimeShapes_ContextPerOperation()
+    {
+        await new CSharpCodeFixTest<AsyncPatterns.Analyzers.Concurrency.AP2001ConcurrentContextOperationsAnalyzer, AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix>
+        {
+            TestCode = RuntimeSource(0).Replace("Task.WhenAll(", "Task.[|WhenAll|]("),
+            FixedCode = RuntimeSource(2),
+            CodeActionEquivalenceKey = AsyncPatterns.CodeFixes.Concurrency.AP2001ConcurrentContextOperationsCodeFix.ContextPerOperationKey,
+            CodeActionIndex = 1,
+        }.RunAsync();
+    }
 }
