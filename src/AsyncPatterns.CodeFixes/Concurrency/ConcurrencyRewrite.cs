@@ -345,17 +345,34 @@ namespace AsyncPatterns.CodeFixes.Concurrency
         /// </summary>
         public bool MoveToOwnContext(ExpressionSyntax task, StatementSyntax statement, ContextInstance context, IOperation operation)
         {
+            if (BuildOwnContextFunction(task, statement, context, operation) is not { } built)
+            {
+                return false;
+            }
+
+            _editor.InsertBefore(statement, built.Function);
+            _editor.ReplaceNode(task, built.Call.WithTriviaFrom(task));
+            return true;
+        }
+
+        /// <summary>
+        /// A local async function, to declare before <paramref name="statement"/>, that creates its own
+        /// context, runs <paramref name="task"/>'s operation on it and returns its result; and a call to it.
+        /// </summary>
+        private (LocalFunctionStatementSyntax Function, InvocationExpressionSyntax Call)? BuildOwnContextFunction(
+            ExpressionSyntax task, StatementSyntax statement, ContextInstance context, IOperation operation)
+        {
             if (_factory is null
                 || _semanticModel.GetTypeInfo(task, _cancellationToken).Type is not INamedTypeSymbol taskType
                 || !AsyncContext.IsTaskLike(taskType, _model.Types))
             {
-                return false;
+                return null;
             }
 
             var references = FindContextReferences(task, context);
             if (references.Count == 0)
             {
-                return false;
+                return null;
             }
 
             var resultType = taskType.TypeArguments.Length == 1 ? taskType.TypeArguments[0].ToMinimalDisplayString(_semanticModel, task.SpanStart) : null;
@@ -369,16 +386,83 @@ namespace AsyncPatterns.CodeFixes.Concurrency
                        $"{(resultType is null ? "" : "return ")}await {body.ToFullString()};{nl}}}{nl}";
             if (SyntaxFactory.ParseStatement(text) is not LocalFunctionStatementSyntax function || function.ContainsDiagnostics)
             {
-                return false;
+                return null;
             }
 
             function = function
-                .WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                .WithLeadingTrivia(Indentation(statement))
                 .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-            _editor.InsertBefore(statement, function);
-            _editor.ReplaceNode(task, SyntaxFactory.InvocationExpression(SyntaxFactory.IdentifierName(functionName)).WithTriviaFrom(task));
+            return (function, SyntaxFactory.InvocationExpression(SyntaxFactory.IdentifierName(functionName)));
+        }
+
+        /// <summary>
+        /// AP2002: the run's queries start together — each on its own context from the factory, or on
+        /// the separate contexts they already use — then <c>await Task.WhenAll</c>, then each result is
+        /// read into its original variable.
+        /// </summary>
+        public bool Parallelize(IReadOnlyList<AwaitedQuery> run)
+        {
+            if (run.Count < 2 || run[0].Statement.Syntax is not StatementSyntax { Parent: BlockSyntax } first)
+            {
+                return false;
+            }
+
+            var distinct = run.Select(q => q.Context).Distinct().Count() == run.Count;
+            if (!distinct && _factory is null)
+            {
+                return false;
+            }
+
+            var inserted = new List<StatementSyntax>();
+            var starts = new List<StatementSyntax>();
+            var taskNames = new List<string>();
+            foreach (var query in run)
+            {
+                if (query.Statement.Syntax is not StatementSyntax statement
+                    || query.Await.Syntax is not AwaitExpressionSyntax { Expression: { } task })
+                {
+                    return false;
+                }
+
+                ExpressionSyntax start;
+                if (distinct)
+                {
+                    var type = _semanticModel.GetTypeInfo(task, _cancellationToken).Type;
+                    start = type.IsType(_model.Types.ValueTask) || type.IsType(_model.Types.ValueTaskOfT)
+                        ? SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task.WithoutTrivia(), SyntaxFactory.IdentifierName("AsTask")))
+                        : task.WithoutTrivia();
+                }
+                else if (BuildOwnContextFunction(task, first, query.Context, query.Query.Invocation) is { } built)
+                {
+                    inserted.Add(built.Function);
+                    start = built.Call;
+                }
+                else
+                {
+                    return false;
+                }
+
+                var taskName = UniqueName(query.Target.Name + "Task", first, numbered: false);
+                taskNames.Add(taskName);
+                starts.Add(Statement($"var {taskName} = {start.ToFullString()};", first));
+                _editor.ReplaceNode(task, SyntaxFactory.IdentifierName(taskName).WithTriviaFrom(task));
+            }
+
+            inserted.AddRange(starts);
+            inserted.Add(Statement($"await System.Threading.Tasks.Task.WhenAll({string.Join(", ", taskNames)});", first)
+                .WithAdditionalAnnotations(Simplifier.Annotation));
+            _editor.InsertBefore(first, inserted);
             return true;
         }
+
+        private StatementSyntax Statement(string text, StatementSyntax indentFrom)
+            => SyntaxFactory.ParseStatement(text)
+                .WithLeadingTrivia(Indentation(indentFrom))
+                .WithTrailingTrivia(SyntaxFactory.EndOfLine(_newLine))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+
+        private static IEnumerable<SyntaxTrivia> Indentation(StatementSyntax statement)
+            => statement.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
 
         // ------------------------------------------------------------------ helpers
 
