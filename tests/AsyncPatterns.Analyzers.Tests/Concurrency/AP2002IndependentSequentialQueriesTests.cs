@@ -311,4 +311,54 @@ public sealed class AP2002IndependentSequentialQueriesTests
             }
             """);
     }
+
+    /// <summary>The AP2002 shapes the runtime test executes (Runtime/AP2001Shapes.cs) are the fix's input and output.</summary>
+    [Fact]
+    public async Task Fix_RuntimeShapes_RunConcurrently()
+    {
+        const string usings = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            """;
+        var model = AP2001ConcurrentContextOperationsTests.RuntimeShape("AP2001Shapes.cs", "model", 0);
+        var sequential = AP2001ConcurrentContextOperationsTests.RuntimeShape("AP2001Shapes.cs", "shape", 3);
+        var concurrent = AP2001ConcurrentContextOperationsTests.RuntimeShape("AP2001Shapes.cs", "shape", 4);
+        Assert.Contains("class Report", sequential);
+        await VerifyCS.VerifyCodeFixAsync(
+            usings + model + sequential.Replace("var customers = await", "var customers = [|await|]"),
+            usings + model + concurrent);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_DocsGoodCode()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(IDbContextFactory<ShopContext> factory)
+            {
+                public async Task<int> DashboardAsync(CancellationToken ct)
+                {
+                    async Task<List<Order>> LoadOrdersAsync()
+                    {
+                        await using var db1 = await factory.CreateDbContextAsync(ct);
+                        return await db1.Orders.Where(o => o.Total > 10).ToListAsync(ct);
+                    }
+                    async Task<int> LoadCustomersAsync()
+                    {
+                        await using var db2 = await factory.CreateDbContextAsync(ct);
+                        return await db2.Customers.CountAsync(ct);
+                    }
+                    var ordersTask = LoadOrdersAsync();
+                    var countTask = LoadCustomersAsync();
+                    await Task.WhenAll(ordersTask, countTask);
+                    var orders = await ordersTask;
+                    var count = await countTask;
+                    return orders.Count + count;
+                }
+            }
+            """);
+    }
 }

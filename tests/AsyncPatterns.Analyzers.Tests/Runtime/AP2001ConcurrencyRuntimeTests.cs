@@ -72,7 +72,14 @@ public class AP2001ConcurrencyRuntimeTests(PostgresServer server, ITestOutputHel
         Console.WriteLine(line);
     }
 
-    private static Task<bool> AP2002RewriteEqualsSequentialAsync(Factory factory) => Task.FromResult(true);
+    private static async Task<bool> AP2002RewriteEqualsSequentialAsync(Factory factory)
+    {
+        await using var db = factory.CreateDbContext();
+        var sequential = await new AP2001Shapes.AP2002Sequential.Report(db, factory).LoadAsync(CancellationToken.None);
+        var concurrent = await new AP2001Shapes.AP2002Concurrent.Report(db, factory).LoadAsync(CancellationToken.None);
+        Assert.NotEmpty(sequential);
+        return sequential.SequenceEqual(concurrent);
+    }
 
     private sealed class Factory(DbContextOptions<RuntimeShopContext> options) : IDbContextFactory<RuntimeShopContext>
     {

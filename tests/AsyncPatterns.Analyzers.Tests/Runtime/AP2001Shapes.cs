@@ -76,3 +76,46 @@ namespace AsyncPatterns.Analyzers.Tests.Runtime.AP2001Shapes.PerOperation
     }
     // </shape>
 }
+
+namespace AsyncPatterns.Analyzers.Tests.Runtime.AP2001Shapes.AP2002Sequential
+{
+    // <shape>
+    public class Report(RuntimeShopContext db, IDbContextFactory<RuntimeShopContext> factory)
+    {
+        public async Task<List<int>> LoadAsync(CancellationToken ct)
+        {
+            var orders = await db.Orders.Where(o => o.Total > 3).OrderBy(o => o.Id).ToListAsync(ct);
+            var customers = await db.Customers.CountAsync(ct);
+            return orders.Select(o => o.Id).Append(customers).ToList();
+        }
+    }
+    // </shape>
+}
+
+namespace AsyncPatterns.Analyzers.Tests.Runtime.AP2001Shapes.AP2002Concurrent
+{
+    // <shape>
+    public class Report(RuntimeShopContext db, IDbContextFactory<RuntimeShopContext> factory)
+    {
+        public async Task<List<int>> LoadAsync(CancellationToken ct)
+        {
+            async Task<List<Order>> LoadOrdersAsync()
+            {
+                await using var db1 = await factory.CreateDbContextAsync(ct);
+                return await db1.Orders.Where(o => o.Total > 3).OrderBy(o => o.Id).ToListAsync(ct);
+            }
+            async Task<int> LoadCustomersAsync()
+            {
+                await using var db2 = await factory.CreateDbContextAsync(ct);
+                return await db2.Customers.CountAsync(ct);
+            }
+            var ordersTask = LoadOrdersAsync();
+            var customersTask = LoadCustomersAsync();
+            await Task.WhenAll(ordersTask, customersTask);
+            var orders = await ordersTask;
+            var customers = await customersTask;
+            return orders.Select(o => o.Id).Append(customers).ToList();
+        }
+    }
+    // </shape>
+}
