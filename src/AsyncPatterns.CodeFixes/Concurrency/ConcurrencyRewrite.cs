@@ -360,7 +360,7 @@ namespace AsyncPatterns.CodeFixes.Concurrency
         /// context, runs <paramref name="task"/>'s operation on it and returns its result; and a call to it.
         /// </summary>
         private (LocalFunctionStatementSyntax Function, InvocationExpressionSyntax Call)? BuildOwnContextFunction(
-            ExpressionSyntax task, StatementSyntax statement, ContextInstance context, IOperation operation)
+            ExpressionSyntax task, StatementSyntax statement, ContextInstance context, IOperation operation, string? resultName = null)
         {
             if (_factory is null
                 || _semanticModel.GetTypeInfo(task, _cancellationToken).Type is not INamedTypeSymbol taskType
@@ -377,7 +377,8 @@ namespace AsyncPatterns.CodeFixes.Concurrency
 
             var resultType = taskType.TypeArguments.Length == 1 ? taskType.TypeArguments[0].ToMinimalDisplayString(_semanticModel, task.SpanStart) : null;
             var dbName = UniqueName("db", statement, numbered: true);
-            var functionName = UniqueName("Load" + SetName(task) + "Async", statement, numbered: false);
+            var stem = resultName is { Length: > 0 } ? char.ToUpperInvariant(resultName[0]) + resultName.Substring(1) : SetName(task);
+            var functionName = UniqueName("Load" + stem + "Async", statement, numbered: false);
             var token = CancellationTokens.FindTokenInScope(operation, _model.Types)?.Name;
             var body = task.ReplaceNodes(references, (original, _) => SyntaxFactory.IdentifierName(dbName).WithTriviaFrom(original)).WithoutTrivia();
             var nl = _newLine;
@@ -432,7 +433,7 @@ namespace AsyncPatterns.CodeFixes.Concurrency
                         ? SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task.WithoutTrivia(), SyntaxFactory.IdentifierName("AsTask")))
                         : task.WithoutTrivia();
                 }
-                else if (BuildOwnContextFunction(task, first, query.Context, query.Query.Invocation) is { } built)
+                else if (BuildOwnContextFunction(task, first, query.Context, query.Query.Invocation, query.Target.Name) is { } built)
                 {
                     inserted.Add(built.Function);
                     start = built.Call;

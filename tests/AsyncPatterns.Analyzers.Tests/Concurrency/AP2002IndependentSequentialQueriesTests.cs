@@ -221,13 +221,13 @@ public sealed class AP2002IndependentSequentialQueriesTests
                         await using var db1 = await factory.CreateDbContextAsync(ct);
                         return await db1.Orders.Where(o => o.Total > 10).ToListAsync(ct);
                     }
-                    async Task<int> LoadCustomersAsync()
+                    async Task<int> LoadCountAsync()
                     {
                         await using var db2 = await factory.CreateDbContextAsync(ct);
                         return await db2.Customers.CountAsync(ct);
                     }
                     var ordersTask = LoadOrdersAsync();
-                    var countTask = LoadCustomersAsync();
+                    var countTask = LoadCountAsync();
                     await Task.WhenAll(ordersTask, countTask);
                     var orders = await ordersTask;
                     var count = await countTask;
@@ -346,13 +346,13 @@ public sealed class AP2002IndependentSequentialQueriesTests
                         await using var db1 = await factory.CreateDbContextAsync(ct);
                         return await db1.Orders.Where(o => o.Total > 10).ToListAsync(ct);
                     }
-                    async Task<int> LoadCustomersAsync()
+                    async Task<int> LoadCountAsync()
                     {
                         await using var db2 = await factory.CreateDbContextAsync(ct);
                         return await db2.Customers.CountAsync(ct);
                     }
                     var ordersTask = LoadOrdersAsync();
-                    var countTask = LoadCustomersAsync();
+                    var countTask = LoadCountAsync();
                     await Task.WhenAll(ordersTask, countTask);
                     var orders = await ordersTask;
                     var count = await countTask;
