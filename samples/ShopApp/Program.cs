@@ -21,6 +21,7 @@ builder.Services.AddScoped<ProductSearch>();
 builder.Services.AddScoped<OrderService>();
 builder.Services.AddScoped<OrderQueryService>();
 builder.Services.AddScoped<StockTransferService>();
+builder.Services.AddScoped<DashboardService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 // The cart is kept in the session, over the distributed cache (in memory here; Redis or SQL Server in production).
@@ -47,6 +48,10 @@ app.MapGet("/orders/recent", (OrderQueryService orders, CancellationToken cancel
 app.MapPost("/orders/archive", (OrderQueryService orders, CancellationToken cancellationToken) => orders.ArchiveBeforeAsync(DateTime.UtcNow.AddYears(-1), cancellationToken));
 app.MapPost("/stock/transfer", (int fromProductId, int toProductId, int quantity, StockTransferService transfers, CancellationToken cancellationToken)
     => transfers.MoveStockAsync(fromProductId, toProductId, quantity, cancellationToken));
+app.MapGet("/dashboard", (DashboardService dashboard, CancellationToken cancellationToken)
+    => dashboard.LoadAsync(cancellationToken));
+app.MapPost("/restock", (DashboardService dashboard, CancellationToken cancellationToken)
+    => dashboard.RestockAsync(cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

@@ -57,6 +57,22 @@ namespace AsyncPatterns.Analyzers
             DiagnosticSeverity.Warning,
             "A deferred query or background work that uses a DbContext after the using block, the DI scope or the request that owns it has ended fails with ObjectDisposedException, or races with the next user of the context.");
 
+        public static readonly DiagnosticDescriptor AP2001ConcurrentContextOperations = Create(
+            DiagnosticIds.ConcurrentContextOperations,
+            "Concurrent operations on one DbContext",
+            "{0} on DbContext '{1}'; EF Core allows one operation at a time per context, so {2}",
+            Categories.Concurrency,
+            DiagnosticSeverity.Error,
+            "A DbContext allows one operation at a time. A second query, save or Find started while another one on the same context is still running throws InvalidOperationException (\"A second operation was started on this context instance...\") or corrupts its state. Await the operations one after another, or give each its own context from IDbContextFactory<T>.");
+
+        public static readonly DiagnosticDescriptor AP2002IndependentSequentialQueries = Create(
+            DiagnosticIds.IndependentSequentialQueries,
+            "Independent sequential queries could run concurrently",
+            "'{0}' does not depend on the query before it but waits for it; {1}",
+            Categories.Concurrency,
+            DiagnosticSeverity.Info,
+            "Read-only queries that do not use each other's results can run at the same time on separate contexts, so the request waits for the slowest instead of the sum. This only pays when the connection pool and the database have room for the extra connections.");
+
         public static readonly DiagnosticDescriptor AP3001DanglingTask = Create(
             DiagnosticIds.DanglingTask,
             "Dangling Task",

@@ -8,6 +8,8 @@ namespace AsyncPatterns.Analyzers
         public const string UndisposedDbContext = "AP1003";
         public const string CapturedDbContext = "AP1004";
         public const string EscapingDbContext = "AP1005";
+        public const string ConcurrentContextOperations = "AP2001";
+        public const string IndependentSequentialQueries = "AP2002";
         public const string DanglingTask = "AP3001";
         public const string SyncEfIoInAsyncMethod = "AP3002";
         public const string BlockingOnAsyncCall = "AP3003";

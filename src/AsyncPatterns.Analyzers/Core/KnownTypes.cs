@@ -74,6 +74,9 @@ namespace AsyncPatterns.Analyzers.Core
 
             // Session state (AP5001): ISession's GetString/SetString/GetInt32/SetInt32/Get extensions.
             SessionExtensions = Get(compilation, "Microsoft.AspNetCore.Http.SessionExtensions");
+            // Concurrency (AP2001, AP2002).
+            Parallel = Get(compilation, "System.Threading.Tasks.Parallel");
+            TransactionScope = Get(compilation, "System.Transactions.TransactionScope");
         }
 
         public Compilation Compilation { get; }
@@ -138,6 +141,8 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? PageModel { get; }
 
         public INamedTypeSymbol? SessionExtensions { get; }
+        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol? TransactionScope { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         /// <summary>
