@@ -67,6 +67,9 @@ namespace AsyncPatterns.Analyzers.Core
             TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
             ThreadPool = Get(compilation, "System.Threading.ThreadPool");
             Thread = Get(compilation, "System.Threading.Thread");
+
+            // Transactions (AP4002, AP4003).
+            TransactionScope = Get(compilation, "System.Transactions.TransactionScope");
         }
 
         public Compilation Compilation { get; }
@@ -125,6 +128,8 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? TaskFactory { get; }
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? TransactionScope { get; }
 
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
         public static KnownTypes? Create(Compilation compilation)
