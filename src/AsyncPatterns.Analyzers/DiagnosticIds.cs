@@ -12,5 +12,7 @@ namespace AsyncPatterns.Analyzers
         public const string SyncEfIoInAsyncMethod = "AP3002";
         public const string BlockingOnAsyncCall = "AP3003";
         public const string CancellationTokenNotForwarded = "AP3004";
+        public const string SaveChangesWithoutTransaction = "AP4002";
+        public const string TransactionNotDisposedOrCommitted = "AP4003";
     }
 }

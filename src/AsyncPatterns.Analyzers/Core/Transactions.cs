@@ -94,7 +94,7 @@ namespace AsyncPatterns.Analyzers.Core
     /// The answer is structural and per function: a transaction begun by a caller, or in another
     /// method, is not seen.
     /// </summary>
-    internal static class Transactions
+    internal static class ExplicitTransactions
     {
         /// <summary>
         /// The transaction operation an operation performs, or <c>null</c>: BeginTransaction,

@@ -128,7 +128,7 @@ public class TransactionsTests
     {
         var (model, data, tree) = Compile();
         var save = At(model, tree, marker);
-        return Transactions.FindOpenTransaction(save, data.Classify(save)!.Context, data);
+        return ExplicitTransactions.FindOpenTransaction(save, data.Classify(save)!.Context, data);
     }
 
     [Theory]
@@ -169,7 +169,7 @@ public class TransactionsTests
     {
         var (model, data, tree) = Compile();
         var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.ValueText == "UsingDeclaration");
-        var operations = Transactions.GetTransactionOperations(model.GetOperation(method), data);
+        var operations = ExplicitTransactions.GetTransactionOperations(model.GetOperation(method), data);
         Assert.Equal(
             new[] { TransactionOperationKind.Begin, TransactionOperationKind.Commit },
             operations.Select(o => o.Kind));
@@ -184,7 +184,7 @@ public class TransactionsTests
         TransactionOperationKind[] Kinds(string name)
         {
             var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.ValueText == name);
-            return Transactions.GetTransactionOperations(model.GetOperation(method), data).Select(o => o.Kind).ToArray();
+            return ExplicitTransactions.GetTransactionOperations(model.GetOperation(method), data).Select(o => o.Kind).ToArray();
         }
 
         Assert.Equal(new[] { TransactionOperationKind.Begin, TransactionOperationKind.Commit }, Kinds("DatabaseFacadeForm"));
