@@ -19,6 +19,7 @@ builder.Services.AddSingleton<PriceCache>();
 builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
 builder.Services.AddScoped<OrderService>();
+builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 var app = builder.Build();
@@ -35,6 +36,10 @@ app.MapPost("/orders", (int productId, int quantity, OrderService orders, Cancel
     => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
 app.MapGet("/orders/summary", (OrderService orders, CancellationToken cancellationToken)
     => orders.SummaryAsync(cancellationToken));
+app.MapPost("/checkout", (int productId, int quantity, CheckoutService checkout, CancellationToken cancellationToken)
+    => checkout.CheckoutAsync(productId, quantity, cancellationToken));
+app.MapPost("/restock", (int productId, int quantity, CheckoutService checkout, CancellationToken cancellationToken)
+    => checkout.RestockAsync(productId, quantity, cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();
