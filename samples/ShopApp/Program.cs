@@ -22,6 +22,7 @@ builder.Services.AddScoped<OrderService>();
 builder.Services.AddScoped<OrderQueryService>();
 builder.Services.AddScoped<StockTransferService>();
 builder.Services.AddScoped<DashboardService>();
+builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
 
 // The cart is kept in the session, over the distributed cache (in memory here; Redis or SQL Server in production).
@@ -52,6 +53,10 @@ app.MapGet("/dashboard", (DashboardService dashboard, CancellationToken cancella
     => dashboard.LoadAsync(cancellationToken));
 app.MapPost("/restock", (DashboardService dashboard, CancellationToken cancellationToken)
     => dashboard.RestockAsync(cancellationToken));
+app.MapPost("/checkout", (int productId, int quantity, CheckoutService checkout, CancellationToken cancellationToken)
+    => checkout.CheckoutAsync(productId, quantity, cancellationToken));
+app.MapPost("/checkout/restock", (int productId, int quantity, CheckoutService checkout, CancellationToken cancellationToken)
+    => checkout.RestockAsync(productId, quantity, cancellationToken));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

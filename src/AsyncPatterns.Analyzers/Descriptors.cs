@@ -127,6 +127,21 @@ namespace AsyncPatterns.Analyzers
             Categories.Transactions,
             DiagnosticSeverity.Warning,
             "Two transactions that lock the same rows in opposite orders wait for each other until the database aborts one with a deadlock error. Taking every row lock in ascending key order, in every code path, makes that cycle impossible.");
+        public static readonly DiagnosticDescriptor AP4002SaveChangesWithoutTransaction = Create(
+            DiagnosticIds.SaveChangesWithoutTransaction,
+            "Several SaveChanges without an explicit transaction",
+            "'{0}' commits {1} separately, so a failure part-way leaves the earlier changes saved; wrap them in one explicit transaction",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "Each SaveChanges, ExecuteUpdate, ExecuteDelete and ExecuteSql call commits on its own when no transaction is open. A unit of work that saves several times keeps the first saves when a later one fails.");
+
+        public static readonly DiagnosticDescriptor AP4003TransactionNotDisposedOrCommitted = Create(
+            DiagnosticIds.TransactionNotDisposedOrCommitted,
+            "Transaction not disposed or not committed",
+            "Transaction '{0}' {1}; {2}",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "A transaction that is not disposed keeps its connection and its locks until the context is disposed; one that is not committed on a path that ends normally is rolled back silently, losing the work done in it.");
 
         private static DiagnosticDescriptor Create(
             string id,

@@ -17,5 +17,7 @@ namespace AsyncPatterns.Analyzers
         public const string SessionAccessedBeforeLoad = "AP5001";
         public const string SyncDistributedCacheCall = "AP5004";
         public const string UnorderedRowLocks = "AP4001";
+        public const string SaveChangesWithoutTransaction = "AP4002";
+        public const string TransactionNotDisposedOrCommitted = "AP4003";
     }
 }

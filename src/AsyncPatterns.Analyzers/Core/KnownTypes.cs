@@ -76,6 +76,7 @@ namespace AsyncPatterns.Analyzers.Core
             SessionExtensions = Get(compilation, "Microsoft.AspNetCore.Http.SessionExtensions");
             // Concurrency (AP2001, AP2002).
             Parallel = Get(compilation, "System.Threading.Tasks.Parallel");
+            // Transactions (AP4002, AP4003).
             TransactionScope = Get(compilation, "System.Transactions.TransactionScope");
         }
 
