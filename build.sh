@@ -112,11 +112,12 @@ cmd_samples() {
   require_dotnet
   cd "$ROOT"
 
+  # The apps only: their test projects (samples/*.Tests) build the app again and add nothing here.
   local projects=()
   if [ -d samples ]; then
     while IFS= read -r project; do
       projects+=("$project")
-    done < <(find samples -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+    done < <(find samples -name '*.csproj' -not -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
   fi
   if [ "${#projects[@]}" -eq 0 ]; then
     echo "No sample project under samples/ yet: nothing to build. (The sample app arrives with a later change.)"
