@@ -87,6 +87,7 @@ cmd_test() {
   fi
 
   log "dotnet test"
+  rm -f "$ROOT/artifacts/e2e-report.txt"
   set +e
   dotnet test "$SOLUTION" --no-build -c Debug 2>&1 | tee "$WORK/test.log"
   status=${PIPESTATUS[0]}
@@ -99,6 +100,13 @@ cmd_test() {
   if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]; then
     echo "error: no test summary found in the dotnet test output" >&2
     status=1
+  fi
+
+  # The end-to-end test's report (samples built, fixed and run before and after); dotnet test
+  # shows a test host's console only at detailed verbosity.
+  if [ -f "$ROOT/artifacts/e2e-report.txt" ]; then
+    log "End-to-end report (samples/ShopApp before and after the fixes)"
+    cat "$ROOT/artifacts/e2e-report.txt"
   fi
 
   echo

@@ -93,7 +93,22 @@ public sealed class SampleEndToEndFixture : IAsyncLifetime
         {
             Console.WriteLine(line.TrimEnd('\r'));
         }
+
+        // dotnet test shows a test host's console only at detailed verbosity: the report is also
+        // written where `./build.sh test` (and so .ci/run) prints it from.
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(ReportPath)!);
+            File.WriteAllText(ReportPath, Report);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The console copy is enough.
+        }
     }
+
+    /// <summary>Where the last report is written: artifacts/ is ignored by git.</summary>
+    public static string ReportPath => RepositoryRoot.Combine("artifacts", "e2e-report.txt");
 
     public Task DisposeAsync()
     {
