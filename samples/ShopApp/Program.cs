@@ -2,14 +2,15 @@ using Microsoft.EntityFrameworkCore;
 using ShopApp.Data;
 using ShopApp.Endpoints;
 using ShopApp.Middleware;
+using ShopApp.Repositories;
 using ShopApp.Services;
 using ShopApp.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
-var connectionString = Environment.GetEnvironmentVariable("SHOPAPP_DB") ?? "Data Source=shop.db";
 
 // Registers IDbContextFactory<ShopContext> and, since EF Core 6, ShopContext itself as scoped.
-builder.Services.AddDbContextFactory<ShopContext>(options => options.UseSqlite(connectionString));
+// SQLite by default; SHOPAPP_PROVIDER=postgres and SHOPAPP_DB=<connection string> for PostgreSQL.
+builder.Services.AddDbContextFactory<ShopContext>(options => options.UseShopDatabase());
 
 // AP1002: one AuditContext for the whole app.
 builder.Services.AddSingleton<AuditContext>();
@@ -24,8 +25,12 @@ builder.Services.AddScoped<StockTransferService>();
 builder.Services.AddScoped<DashboardService>();
 builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
+builder.Services.AddScoped<IProductRepository, ProductRepository>();
+builder.Services.AddScoped<IOrderRepository, OrderRepository>();
+builder.Services.AddControllers();
 
-// The cart is kept in the session, over the distributed cache (in memory here; Redis or SQL Server in production).
+// The cart lives in the session, stored in the distributed cache (in memory here; Redis or SQL
+// Server in a farm).
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddSession();
 
@@ -37,9 +42,13 @@ using (var scope = app.Services.CreateScope())
     scope.ServiceProvider.GetRequiredService<AuditContext>().Database.EnsureCreated();
 }
 
-app.UseMiddleware<RequestAuditMiddleware>();
 app.UseSession();
+app.UseMiddleware<RequestAuditMiddleware>();
+app.MapControllers();
+app.MapProducts();
+app.MapApiCart();
 app.MapCart();
+app.MapAudit();
 app.MapStats();
 app.MapPost("/orders", (int productId, int quantity, OrderService orders, CancellationToken cancellationToken)
     => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
