@@ -56,7 +56,11 @@ public sealed class SampleEndToEndTests(SampleEndToEndFixture e2e) : IClassFixtu
     public void FixedSample_KeepsOnlyDiagnosticsOfRulesWithoutAFix()
     {
         Assert.True(e2e.After is not null, e2e.Explain(e2e.BuildAfter));
-        var left = e2e.After.Where(d => d.IsOurs && !e2e.IdsWithoutFix.Contains(d.Id)).ToList();
+        // A rule whose fix needs something in scope (AP2002: a factory or separate contexts) may be
+        // raised afresh by another fix's output in a file where it had nothing before; every
+        // diagnostic of the original sample must still be gone.
+        var cascade = e2e.RaisedByOtherFixes;
+        var left = e2e.After.Where(d => d.IsOurs && !e2e.IdsWithoutFix.Contains(d.Id) && !cascade.Contains(d)).ToList();
         Assert.True(left.Count == 0, "Diagnostics left after dotnet format, although their docs page promises a fix:\n" + string.Join('\n', left));
     }
 
