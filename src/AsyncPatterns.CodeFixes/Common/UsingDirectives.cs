@@ -61,8 +61,9 @@ namespace AsyncPatterns.CodeFixes.Common
                 return false;
             }
 
-            // The outermost scope at the start of the file holds the global usings of every file.
-            return model.GetImportScopes(0)
+            // Import scopes seen from the end of the file: its own usings and every global using.
+            // (Not from position 0: inside the file's first using directive no imports are in scope.)
+            return model.GetImportScopes(model.SyntaxTree.Length)
                 .SelectMany(scope => scope.Imports)
                 .Any(import => import.NamespaceOrType is INamespaceSymbol ns && ns.ToDisplayString() == namespaceName);
         }
