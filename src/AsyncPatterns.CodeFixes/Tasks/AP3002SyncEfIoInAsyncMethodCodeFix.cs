@@ -100,9 +100,10 @@ namespace AsyncPatterns.CodeFixes.Tasks
             var newRoot = editor.GetChangedRoot();
             if (newRoot is CompilationUnitSyntax unit)
             {
+                var originalModel = imports.Count > 0 ? await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) : null;
                 foreach (var name in imports)
                 {
-                    unit = UsingDirectives.Ensure(unit, name);
+                    unit = UsingDirectives.Ensure(unit, name, originalModel);
                 }
 
                 newRoot = unit;
