@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // EF Core + ASP.NET Core code base per size. See docs/performance.md.
 //   dotnet run -c Release --project tests/AsyncPatterns.Analyzers.Benchmarks -- --sizes 250,1000,4000 [--reps 5]
 //     [--seed 42] [--packages ours,VSTHRD,...] [--all-rules] [--output report.md] [--dump dir]
+//     [--isolate-ours: also run each of our analyzers alone, for its allocations]
 var options = BenchmarkOptions.Parse(args);
 if (options is null)
 {
@@ -87,6 +88,19 @@ foreach (var size in options.Sizes)
         foreach (var p in packages)
         {
             result.Add(p, runner.RunPackage(p));
+            if (options.IsolateOurs && p.Name == AnalyzerPackage.Ours)
+            {
+                foreach (var group in p.Analyzers.GroupBy(a => a.GetType()))
+                {
+                    var run = runner.RunAlone(group);
+                    if (!result.Isolated.TryGetValue(group.Key, out var list))
+                    {
+                        result.Isolated[group.Key] = list = [];
+                    }
+
+                    list.Add(run);
+                }
+            }
         }
 
         Console.Error.WriteLine($"  {size} files: repetition {rep + 1}/{options.Repetitions} done, load {Machine.LoadAverage()}");
@@ -120,11 +134,11 @@ if (options.OutputPath is not null)
 
 return 0;
 
-internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, string[]? Packages, bool AllRules, string? OutputPath, string? DumpDirectory)
+internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, string[]? Packages, bool AllRules, string? OutputPath, string? DumpDirectory, bool IsolateOurs)
 {
     public static BenchmarkOptions? Parse(string[] args)
     {
-        var o = new BenchmarkOptions([250, 1000, 4000], 5, 42, null, false, null, null);
+        var o = new BenchmarkOptions([250, 1000, 4000], 5, 42, null, false, null, null, false);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -137,8 +151,9 @@ internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, 
                 case "--all-rules": o = o with { AllRules = true }; break;
                 case "--output": o = o with { OutputPath = Value() }; break;
                 case "--dump": o = o with { DumpDirectory = Value() }; break;
+                case "--isolate-ours": o = o with { IsolateOurs = true }; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --sizes 250,1000,4000 --reps 5 --seed 42 --packages ours,VSTHRD,AsyncFixer,Meziantou,IDisposable --all-rules --output report.md --dump dir");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --sizes 250,1000,4000 --reps 5 --seed 42 --packages ours,VSTHRD,AsyncFixer,Meziantou,IDisposable --all-rules --output report.md --dump dir --isolate-ours");
                     return null;
             }
         }

@@ -62,6 +62,21 @@ internal static class Report
 
             yield return "";
         }
+
+        if (r.Isolated.Count > 0)
+        {
+            yield return "### Each of our analyzers alone (over the driver baseline)";
+            yield return "";
+            yield return "| analyzer | allocated MB (median, min–max) | bytes/file | wall ms (median) |";
+            yield return "|---|---|---|---|";
+            foreach (var (type, runs) in r.Isolated.OrderBy(x => x.Key.Name, StringComparer.Ordinal))
+            {
+                var alloc = Stat.Of(runs.Select(x => (x.AllocatedBytes - baselineAlloc) / (1024 * 1024)));
+                yield return $"| {type.Name} | {alloc} | {F(alloc.Median * 1024 * 1024 / r.Files)} | {F(Median(runs.Select(x => x.WallMs)) - baseline.Median)} |";
+            }
+
+            yield return "";
+        }
     }
 
     public static IEnumerable<string> Scaling(IReadOnlyList<SizeResult> results, IReadOnlyList<AnalyzerPackage> packages)

@@ -92,6 +92,9 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
 
     public PackageRun RunPackage(AnalyzerPackage package) => Run(package.Analyzers);
 
+    /// <summary>One analyzer type alone: its allocations (and wall time) over the baseline's.</summary>
+    public PackageRun RunAlone(IEnumerable<DiagnosticAnalyzer> analyzers) => Run(analyzers.ToImmutableArray());
+
     private PackageRun Run(ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         var exceptions = new ConcurrentBag<string>();
@@ -176,6 +179,9 @@ internal sealed class SizeResult(int files, int trees, CompileCheck check)
     public List<PackageRun> Baseline { get; } = [];
 
     public Dictionary<string, List<PackageRun>> Packages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>With --isolate-ours: each of our analyzer types run alone.</summary>
+    public Dictionary<Type, List<PackageRun>> Isolated { get; } = [];
 
     public string LoadBefore { get; set; } = "";
 
