@@ -13,6 +13,7 @@ internal static class Report
         var compile = Stat.Of(r.Compile.Select(c => c.WallMs));
         var baseline = Stat.Of(r.Baseline.Select(b => b.WallMs));
         var baselineAlloc = Median(r.Baseline.Select(b => (double)b.AllocatedBytes));
+        var baselineCpu = Median(r.Baseline.Select(b => b.CpuMs));
         yield return $"## {r.Files} files";
         yield return "";
         yield return $"{r.Files} generated files + 3 fixed ones ({r.Trees} syntax trees, {r.Check.Methods} methods); compiler errors {r.Check.Errors}, warnings {r.Check.Warnings}; load average before {r.LoadBefore}, after {r.LoadAfter}.";
@@ -22,11 +23,11 @@ internal static class Report
         }
 
         yield return "";
-        yield return $"Compiler alone (`GetDiagnostics`, binding + diagnostics): {compile} ms, {PerFile(compile.Median, r.Files)} µs/file, {Mb(Median(r.Compile.Select(c => (double)c.AllocatedBytes)))} MB allocated. "
-            + $"Analyzer driver with an empty analyzer (compiler included): {baseline} ms, {Mb(baselineAlloc)} MB.";
+        yield return $"Compiler alone (`GetDiagnostics`, binding + diagnostics): {compile} ms wall, {F(Median(r.Compile.Select(c => c.CpuMs)))} ms CPU, {PerFile(compile.Median, r.Files)} µs/file, {Mb(Median(r.Compile.Select(c => (double)c.AllocatedBytes)))} MB allocated. "
+            + $"Analyzer driver with an empty analyzer (compiler included): {baseline} ms wall, {F(baselineCpu)} ms CPU, {Mb(baselineAlloc)} MB.";
         yield return "";
-        yield return "| package | analyzer time ms (median, min–max) | µs/file | % of compile | rules run | per-rule mean ms | slowest rule ms | wall over driver baseline ms | allocated over baseline MB | diagnostics | analyzer exceptions |";
-        yield return "|---|---|---|---|---|---|---|---|---|---|---|";
+        yield return "| package | analyzer time ms (median, min–max) | µs/file | % of compile | rules run | per-rule mean ms | slowest rule ms | wall over driver baseline ms | CPU over baseline ms | allocated over baseline MB | diagnostics | analyzer exceptions |";
+        yield return "|---|---|---|---|---|---|---|---|---|---|---|---|";
         foreach (var p in packages)
         {
             var runs = r.Packages[p.Name];
@@ -34,7 +35,7 @@ internal static class Report
             var rules = RuleStats(p, runs);
             var ran = rules.Where(x => x.Time.Median > 0).ToList();
             var slowest = rules.OrderByDescending(x => x.Time.Median).FirstOrDefault();
-            yield return $"| {p.ShortName} | {total} | {PerFile(total.Median, r.Files)} | {Pct(total.Median, compile.Median)} | {ran.Count} | {F(ran.Count == 0 ? 0 : ran.Average(x => x.Time.Median))} | {(slowest is null ? "" : $"{F(slowest.Time.Median)} ({slowest.Name})")} | {F(Median(runs.Select(x => x.WallMs)) - baseline.Median)} | {Mb(Median(runs.Select(x => (double)x.AllocatedBytes)) - baselineAlloc)} | {runs[^1].Diagnostics.Values.Sum()} | {runs.Max(x => x.Exceptions)} |";
+            yield return $"| {p.ShortName} | {total} | {PerFile(total.Median, r.Files)} | {Pct(total.Median, compile.Median)} | {ran.Count} | {F(ran.Count == 0 ? 0 : ran.Average(x => x.Time.Median))} | {(slowest is null ? "" : $"{F(slowest.Time.Median)} ({slowest.Name})")} | {F(Median(runs.Select(x => x.WallMs)) - baseline.Median)} | {F(Median(runs.Select(x => x.CpuMs)) - baselineCpu)} | {Mb(Median(runs.Select(x => (double)x.AllocatedBytes)) - baselineAlloc)} | {runs[^1].Diagnostics.Values.Sum()} | {runs.Max(x => x.Exceptions)} |";
         }
 
         yield return "";
@@ -67,12 +68,13 @@ internal static class Report
         {
             yield return "### Each of our analyzers alone (over the driver baseline)";
             yield return "";
-            yield return "| analyzer | allocated MB (median, min–max) | bytes/file | wall ms (median) |";
-            yield return "|---|---|---|---|";
+            yield return "| analyzer | CPU ms (median, min–max) | µs CPU/file | allocated MB (median, min–max) | bytes/file | wall ms (median) |";
+            yield return "|---|---|---|---|---|---|";
             foreach (var (type, runs) in r.Isolated.OrderBy(x => x.Key.Name, StringComparer.Ordinal))
             {
                 var alloc = Stat.Of(runs.Select(x => (x.AllocatedBytes - baselineAlloc) / (1024 * 1024)));
-                yield return $"| {type.Name} | {alloc} | {F(alloc.Median * 1024 * 1024 / r.Files)} | {F(Median(runs.Select(x => x.WallMs)) - baseline.Median)} |";
+                var cpu = Stat.Of(runs.Select(x => x.CpuMs - baselineCpu));
+                yield return $"| {type.Name} | {cpu} | {PerFile(cpu.Median, r.Files)} | {alloc} | {F(alloc.Median * 1024 * 1024 / r.Files)} | {F(Median(runs.Select(x => x.WallMs)) - baseline.Median)} |";
             }
 
             yield return "";

@@ -11,6 +11,7 @@ namespace AsyncPatterns.Analyzers.Benchmarks;
 /// <summary>What one run of one package measured.</summary>
 internal sealed record PackageRun(
     double WallMs,
+    double CpuMs,
     long AllocatedBytes,
     ImmutableDictionary<Type, double> ExecutionMs,
     ImmutableDictionary<Type, int> Diagnostics,
@@ -20,7 +21,7 @@ internal sealed record PackageRun(
     public double TotalExecutionMs => ExecutionMs.Values.Sum();
 }
 
-internal sealed record CompileRun(double WallMs, long AllocatedBytes);
+internal sealed record CompileRun(double WallMs, double CpuMs, long AllocatedBytes);
 
 internal sealed record CompileCheck(int Errors, int Warnings, ImmutableArray<string> FirstErrors, int Methods);
 
@@ -78,10 +79,12 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
         var compilation = Fresh();
         Settle();
         var allocated = GC.GetTotalAllocatedBytes(true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         _ = compilation.GetDiagnostics();
         watch.Stop();
-        return new CompileRun(watch.Elapsed.TotalMilliseconds, GC.GetTotalAllocatedBytes(true) - allocated);
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+        return new CompileRun(watch.Elapsed.TotalMilliseconds, cpuMs, GC.GetTotalAllocatedBytes(true) - allocated);
     }
 
     /// <summary>The analyzer driver with one analyzer whose only action (per semantic model) does
@@ -107,10 +110,12 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
         var compilation = Fresh();
         Settle();
         var allocated = GC.GetTotalAllocatedBytes(true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
         var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
         watch.Stop();
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         var bytes = GC.GetTotalAllocatedBytes(true) - allocated;
 
         var times = ImmutableDictionary.CreateBuilder<Type, double>();
@@ -139,7 +144,7 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
             }
         }
 
-        return new PackageRun(watch.Elapsed.TotalMilliseconds, bytes, times.ToImmutable(), counts.ToImmutableDictionary(), exceptions.Count, exceptions.Distinct().Take(3).ToImmutableArray());
+        return new PackageRun(watch.Elapsed.TotalMilliseconds, cpuMs, bytes, times.ToImmutable(), counts.ToImmutableDictionary(), exceptions.Count, exceptions.Distinct().Take(3).ToImmutableArray());
     }
 
     private static void Settle()
