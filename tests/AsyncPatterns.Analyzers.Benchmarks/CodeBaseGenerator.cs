@@ -51,7 +51,8 @@ internal sealed class CodeBaseGenerator
     private (string Path, string Text) File(int i, int files)
     {
         var block = i / 10;
-        var w = new Writer(new Random(HashCode.Combine(_seed, i) & int.MaxValue), block, i);
+        // Not HashCode.Combine: its seed changes with every process, and the code base must not.
+        var w = new Writer(new Random(unchecked((_seed * 1_000_003) + i) & int.MaxValue), block, i);
         switch (i % 10)
         {
             case 0: return ($"Domain/{EntityName(2 * block)}.cs", Entity(2 * block, w));
