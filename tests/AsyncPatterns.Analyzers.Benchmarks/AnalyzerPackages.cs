@@ -48,6 +48,12 @@ internal sealed record AnalyzerPackage(string Name, string ShortName, string Ver
             }
         }
 
+        var packageVersion = Path.Combine(directory, "package-version.txt");
+        if (File.Exists(packageVersion))
+        {
+            version = File.ReadAllText(packageVersion).Trim();
+        }
+
         return new AnalyzerPackage(name, shortName, version, analyzers.ToImmutable(), errors.ToImmutable());
     }
 
