@@ -26,6 +26,8 @@ namespace AsyncPatterns.Analyzers.Core
             "Count", "LongCount", "Any", "All", "Min", "Max", "MinBy", "MaxBy", "Sum", "Average",
             "Contains", "ElementAt", "ElementAtOrDefault", "Aggregate", "SequenceEqual");
 
+        private const string ChangeTrackingNamespace = "Microsoft.EntityFrameworkCore.ChangeTracking";
+
         private static readonly ImmutableHashSet<string> ChangeTrackingMethods = ImmutableHashSet.Create(
             "Add", "AddAsync", "AddRange", "AddRangeAsync", "Attach", "AttachRange",
             "Update", "UpdateRange", "Remove", "RemoveRange");
@@ -434,8 +436,11 @@ namespace AsyncPatterns.Analyzers.Core
             // Database.SqlQuery<T>(...), context.Set<T>(), FromExpression, navigation entries' Query().
             return method.IsContainedIn(Types.RelationalDatabaseFacadeExtensions)
                    || IsDbContextType(method.ContainingType)
-                   || method.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore.ChangeTracking";
+                   || method.ContainingNamespace.HasFullName(ChangeTrackingNamespace);
         }
+
+        private static string BaseName(string name)
+            => name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
 
         private DataAccessKind ClassifyMethod(IMethodSymbol method, IInvocationOperation invocation)
         {
@@ -445,12 +450,13 @@ namespace AsyncPatterns.Analyzers.Core
                 return DataAccessKind.None;
             }
 
+            // Classify runs for every invocation of the compilation, in several rules: the base name
+            // (without "Async") is computed only once the containing type is one of EF Core's.
             var name = method.Name;
-            var baseName = name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
 
             if (method.IsContainedIn(Types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(Types.RelationalQueryableExtensions))
             {
-                switch (baseName)
+                switch (BaseName(name))
                 {
                     case "ExecuteUpdate":
                     case "ExecuteDelete":
@@ -475,12 +481,12 @@ namespace AsyncPatterns.Analyzers.Core
 
             if (IsDbContextType(containingType) || IsDbSetType(containingType))
             {
-                if (baseName == "SaveChanges")
+                if (BaseName(name) == "SaveChanges")
                 {
                     return DataAccessKind.SaveChanges;
                 }
 
-                if (baseName == "Find")
+                if (BaseName(name) == "Find")
                 {
                     return DataAccessKind.Find;
                 }
@@ -490,7 +496,7 @@ namespace AsyncPatterns.Analyzers.Core
 
             if (method.IsContainedIn(Types.DatabaseFacade) || method.IsContainedIn(Types.RelationalDatabaseFacadeExtensions))
             {
-                switch (baseName)
+                switch (BaseName(name))
                 {
                     case "BeginTransaction":
                         return DataAccessKind.BeginTransaction;
@@ -504,14 +510,14 @@ namespace AsyncPatterns.Analyzers.Core
                         return DataAccessKind.SchemaChange;
                 }
 
-                return baseName.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                return BaseName(name).StartsWith("ExecuteSql", System.StringComparison.Ordinal)
                     ? DataAccessKind.RawSqlExecution
                     : DataAccessKind.None;
             }
 
             if (containingType.Implements(Types.DbContextTransaction))
             {
-                return baseName switch
+                return BaseName(name) switch
                 {
                     "Commit" => DataAccessKind.CommitTransaction,
                     "Rollback" => DataAccessKind.RollbackTransaction,
@@ -521,12 +527,12 @@ namespace AsyncPatterns.Analyzers.Core
 
             if (containingType.Implements(Types.DbContextFactory))
             {
-                return baseName == "CreateDbContext" ? DataAccessKind.ContextCreation : DataAccessKind.None;
+                return BaseName(name) == "CreateDbContext" ? DataAccessKind.ContextCreation : DataAccessKind.None;
             }
 
-            if (containingType.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore.ChangeTracking")
+            if (containingType.ContainingNamespace.HasFullName(ChangeTrackingNamespace))
             {
-                return baseName is "Load" or "Reload" or "GetDatabaseValues"
+                return BaseName(name) is "Load" or "Reload" or "GetDatabaseValues"
                     ? DataAccessKind.ExplicitLoad
                     : DataAccessKind.None;
             }

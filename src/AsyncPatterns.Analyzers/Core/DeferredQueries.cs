@@ -66,7 +66,8 @@ namespace AsyncPatterns.Analyzers.Core
             return method.IsContainedIn(types.Enumerable)
                    || method.IsContainedIn(types.EntityFrameworkQueryableExtensions)
                    || model.IsDbSetType(method.ContainingType)
-                   || method.ContainingType?.ToDisplayString() == "System.Linq.AsyncEnumerable";
+                   || method.ContainingType is { Name: "AsyncEnumerable", Arity: 0, ContainingType: null } asyncEnumerable
+                   && asyncEnumerable.ContainingNamespace.HasFullName("System.Linq");
         }
 
         // By name: IAsyncEnumerable<T> is also defined by Microsoft.Bcl.AsyncInterfaces, so the
