@@ -12,5 +12,7 @@ namespace AsyncPatterns.Analyzers
         public const string SyncEfIoInAsyncMethod = "AP3002";
         public const string BlockingOnAsyncCall = "AP3003";
         public const string CancellationTokenNotForwarded = "AP3004";
+        public const string InsecureSessionCookie = "AP5002";
+        public const string HardCodedSecretKey = "AP5003";
     }
 }
