@@ -20,6 +20,10 @@ builder.Services.AddScoped<LegacyReportService>();
 builder.Services.AddScoped<ProductSearch>();
 builder.Services.AddScoped<OrderService>();
 builder.Services.AddHostedService<OrderArchiveWorker>();
+// AP5002: the session cookie is readable by scripts (Services/SessionSetup.cs).
+builder.Services.AddShopSession();
+// AP5003: TokenService signs with a key written in source.
+builder.Services.AddSingleton<TokenService>();
 
 var app = builder.Build();
 
@@ -30,11 +34,13 @@ using (var scope = app.Services.CreateScope())
 }
 
 app.UseMiddleware<RequestAuditMiddleware>();
+app.UseSession();
 app.MapStats();
 app.MapPost("/orders", (int productId, int quantity, OrderService orders, CancellationToken cancellationToken)
     => orders.PlaceOrderAsync(productId, quantity, cancellationToken));
 app.MapGet("/orders/summary", (OrderService orders, CancellationToken cancellationToken)
     => orders.SummaryAsync(cancellationToken));
+app.MapPost("/tokens", (string userName, TokenService tokens) => tokens.Issue(userName));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();
