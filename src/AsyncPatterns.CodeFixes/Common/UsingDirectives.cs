@@ -61,8 +61,13 @@ namespace AsyncPatterns.CodeFixes.Common
                 return false;
             }
 
-            // The outermost scope at the start of the file holds the global usings of every file.
-            return model.GetImportScopes(0)
+            // The import scopes after the file's own usings hold the global usings of every file.
+            // Position 0 is not enough: when the file starts with a using directive, the scopes there
+            // are those that bind the directive itself, without the global usings.
+            var position = model.SyntaxTree.GetRoot() is CompilationUnitSyntax unit
+                ? (unit.Members.FirstOrDefault()?.SpanStart ?? unit.EndOfFileToken.SpanStart)
+                : 0;
+            return model.GetImportScopes(position)
                 .SelectMany(scope => scope.Imports)
                 .Any(import => import.NamespaceOrType is INamespaceSymbol ns && ns.ToDisplayString() == namespaceName);
         }

@@ -346,6 +346,38 @@ public sealed class AP5003HardCodedSecretKeyTests
     }
 
     [Fact]
+    public async Task Fix_GlobalUsings_AddsNoLocalCopy()
+    {
+        // SDK projects import System through implicit global usings.
+        const string globalUsings = """
+            global using System;
+            global using System.Text;
+            """;
+        var test = new CSharpCodeFixTest<AsyncPatterns.Analyzers.Sessions.AP5003HardCodedSecretKeyAnalyzer, AsyncPatterns.CodeFixes.Sessions.AP5003HardCodedSecretKeyCodeFix>();
+        test.TestState.Sources.Add("""
+            using System.Security.Cryptography;
+            using Microsoft.Extensions.Configuration;
+
+            public class Signer(IConfiguration configuration)
+            {
+                public byte[] Sign(byte[] data) => new HMACSHA256(Encoding.UTF8.GetBytes([|"k"|])).ComputeHash(data);
+            }
+            """);
+        test.TestState.Sources.Add(globalUsings);
+        test.FixedState.Sources.Add("""
+            using System.Security.Cryptography;
+            using Microsoft.Extensions.Configuration;
+
+            public class Signer(IConfiguration configuration)
+            {
+                public byte[] Sign(byte[] data) => new HMACSHA256(Encoding.UTF8.GetBytes(configuration["Signing:Key"] ?? throw new InvalidOperationException("Configuration value 'Signing:Key' is missing."))).ComputeHash(data);
+            }
+            """);
+        test.FixedState.Sources.Add(globalUsings);
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task NoDiagnostic_BareDotNetLibrary()
     {
         await new CSharpAnalyzerTest<AsyncPatterns.Analyzers.Sessions.AP5003HardCodedSecretKeyAnalyzer>
