@@ -206,6 +206,17 @@ namespace AsyncPatterns.Analyzers.Sessions
                 }
             }
 
+            // `var options = new CookieOptions { SameSite = None }; options.Secure = true;` is one
+            // configuration too: the statements of the method count for the local.
+            var local = InitializedLocal(assignment);
+            if (local != null)
+            {
+                while (scope.Parent != null)
+                {
+                    scope = scope.Parent;
+                }
+            }
+
             var conflicting = false;
             foreach (var operation in scope.Descendants())
             {
@@ -213,7 +224,8 @@ namespace AsyncPatterns.Analyzers.Sessions
                     || other == assignment
                     || other.Target is not IPropertyReferenceOperation target
                     || target.Property.Name != secureMember
-                    || !SameCookie(assignment, other))
+                    || !(SameCookie(assignment, other)
+                         || (local != null && target.Instance is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))))
                 {
                     continue;
                 }
@@ -228,6 +240,23 @@ namespace AsyncPatterns.Analyzers.Sessions
             }
 
             return (false, conflicting);
+        }
+
+        /// <summary>The local an object initializer's object is stored in: <c>var options = new CookieOptions { ... }</c>.</summary>
+        private static ILocalSymbol? InitializedLocal(ISimpleAssignmentOperation assignment)
+        {
+            if (assignment.Parent is not IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation creation })
+            {
+                return null;
+            }
+
+            IOperation current = creation;
+            while (current.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null;
         }
 
         /// <summary>Two assignments configure the same cookie when they sit in the same initializer or

@@ -503,6 +503,22 @@ public sealed class AP5002InsecureSessionCookieTests
     }
 
     [Fact]
+    public async Task NoDiagnostic_HandBuiltCookie_SameSiteNone_SecureSetOnTheLocalLater()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public static class Endpoints
+            {
+                public static void SignIn(HttpResponse response, string token)
+                {
+                    var options = new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.None };
+                    options.Secure = true;
+                    response.Cookies.Append("auth", token, options);
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_PreferenceCookies_ReadableByScripts()
     {
         await VerifyCS.VerifyAnalyzerAsync(Usings + """
