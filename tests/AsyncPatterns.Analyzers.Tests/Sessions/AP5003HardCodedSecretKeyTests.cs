@@ -219,6 +219,57 @@ public sealed class AP5003HardCodedSecretKeyTests
     }
 
     [Fact]
+    public async Task Diagnostic_ConstLocal_FixRemovesIt()
+    {
+        var source = Usings + """
+            public class Signer(IConfiguration configuration)
+            {
+                public byte[] Sign(byte[] data)
+                {
+                    const string secret = "local-secret";
+                    return HMACSHA256.HashData(Encoding.UTF8.GetBytes({|#0:secret|}), data);
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            public class Signer(IConfiguration configuration)
+            {
+                public byte[] Sign(byte[] data)
+                {
+                    return HMACSHA256.HashData(Encoding.UTF8.GetBytes(configuration["Signing:Key"] ?? throw new InvalidOperationException("Configuration value 'Signing:Key' is missing.")), data);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(
+            source,
+            VerifyCS.Diagnostic().WithLocation(0).WithMessage(
+                "Constant 'secret' is a hard-coded secret used as the key of 'HMACSHA256.HashData'; read it from configuration or a secret store"),
+            fixedSource);
+    }
+
+    [Fact]
+    public async Task Diagnostic_PublicConstant_FixKeepsIt()
+    {
+        var source = Usings + """
+            public class Signer(IConfiguration configuration)
+            {
+                public const string Secret = "public-secret";
+
+                public byte[] Sign(byte[] data) => HMACSHA256.HashData(Encoding.UTF8.GetBytes([|Secret|]), data);
+            }
+            """;
+        var fixedSource = Usings + """
+            public class Signer(IConfiguration configuration)
+            {
+                public const string Secret = "public-secret";
+
+                public byte[] Sign(byte[] data) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(configuration["Signing:Key"] ?? throw new InvalidOperationException("Configuration value 'Signing:Key' is missing.")), data);
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+    }
+
+    [Fact]
     public async Task Diagnostic_LocalInitializer_ReportedOnLiteral()
     {
         var source = Usings + """
