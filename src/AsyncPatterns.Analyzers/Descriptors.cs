@@ -57,6 +57,22 @@ namespace AsyncPatterns.Analyzers
             DiagnosticSeverity.Warning,
             "A deferred query or background work that uses a DbContext after the using block, the DI scope or the request that owns it has ended fails with ObjectDisposedException, or races with the next user of the context.");
 
+        public static readonly DiagnosticDescriptor AP2001ConcurrentContextOperations = Create(
+            DiagnosticIds.ConcurrentContextOperations,
+            "Concurrent operations on one DbContext",
+            "{0} on DbContext '{1}'; EF Core allows one operation at a time per context, so {2}",
+            Categories.Concurrency,
+            DiagnosticSeverity.Error,
+            "A DbContext allows one operation at a time. A second query, save or Find started while another one on the same context is still running throws InvalidOperationException (\"A second operation was started on this context instance...\") or corrupts its state. Await the operations one after another, or give each its own context from IDbContextFactory<T>.");
+
+        public static readonly DiagnosticDescriptor AP2002IndependentSequentialQueries = Create(
+            DiagnosticIds.IndependentSequentialQueries,
+            "Independent sequential queries could run concurrently",
+            "'{0}' does not depend on the query before it but waits for it; {1}",
+            Categories.Concurrency,
+            DiagnosticSeverity.Info,
+            "Read-only queries that do not use each other's results can run at the same time on separate contexts, so the request waits for the slowest instead of the sum. This only pays when the connection pool and the database have room for the extra connections.");
+
         public static readonly DiagnosticDescriptor AP3001DanglingTask = Create(
             DiagnosticIds.DanglingTask,
             "Dangling Task",
@@ -88,6 +104,44 @@ namespace AsyncPatterns.Analyzers
             Categories.Tasks,
             DiagnosticSeverity.Info,
             "An EF Core async call without the request's or the host's CancellationToken keeps running, and holds its connection, after the client disconnected or the host began shutting down.");
+
+        public static readonly DiagnosticDescriptor AP5001SessionAccessedBeforeLoad = Create(
+            DiagnosticIds.SessionAccessedBeforeLoad,
+            "Session accessed before `await LoadAsync()`",
+            "'{0}' is used before 'await {0}.LoadAsync()', so ASP.NET Core loads it synchronously and blocks a thread on the session store; await '{0}.LoadAsync()' first",
+            Categories.Sessions,
+            DiagnosticSeverity.Warning,
+            "ASP.NET Core's distributed session loads its data lazily: the first read or write of the session before LoadAsync fetches it from the IDistributedCache synchronously. In async code, await ISession.LoadAsync before the first access.");
+
+        public static readonly DiagnosticDescriptor AP5004SyncDistributedCacheCall = Create(
+            DiagnosticIds.SyncDistributedCacheCall,
+            "Synchronous IDistributedCache call in async code",
+            "'{0}' blocks a thread on the distributed cache inside async {1} '{2}'; use 'await {3}'",
+            Categories.Sessions,
+            DiagnosticSeverity.Warning,
+            "A distributed cache (Redis, SQL Server, PostgreSQL) is a network round trip. Its synchronous methods hold a thread-pool thread for the whole round trip; inside async code, await the async counterpart instead.");
+        public static readonly DiagnosticDescriptor AP4001UnorderedRowLocks = Create(
+            DiagnosticIds.UnorderedRowLocks,
+            "Row locks acquired in an order not guaranteed consistent",
+            "Row locks on '{0}' are taken {1}; acquire in ascending key order",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "Two transactions that lock the same rows in opposite orders wait for each other until the database aborts one with a deadlock error. Taking every row lock in ascending key order, in every code path, makes that cycle impossible.");
+        public static readonly DiagnosticDescriptor AP4002SaveChangesWithoutTransaction = Create(
+            DiagnosticIds.SaveChangesWithoutTransaction,
+            "Several SaveChanges without an explicit transaction",
+            "'{0}' commits {1} separately, so a failure part-way leaves the earlier changes saved; wrap them in one explicit transaction",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "Each SaveChanges, ExecuteUpdate, ExecuteDelete and ExecuteSql call commits on its own when no transaction is open. A unit of work that saves several times keeps the first saves when a later one fails.");
+
+        public static readonly DiagnosticDescriptor AP4003TransactionNotDisposedOrCommitted = Create(
+            DiagnosticIds.TransactionNotDisposedOrCommitted,
+            "Transaction not disposed or not committed",
+            "Transaction '{0}' {1}; {2}",
+            Categories.Transactions,
+            DiagnosticSeverity.Warning,
+            "A transaction that is not disposed keeps its connection and its locks until the context is disposed; one that is not committed on a path that ends normally is rolled back silently, losing the work done in it.");
 
         public static readonly DiagnosticDescriptor AP5002InsecureSessionCookie = Create(
             DiagnosticIds.InsecureSessionCookie,

@@ -8,7 +8,7 @@ public class LegacyReportService
 {
     // AP1001: one context for every request and thread.
     private static ShopContext _db = new(new DbContextOptionsBuilder<ShopContext>()
-        .UseSqlite(Environment.GetEnvironmentVariable("SHOPAPP_DB") ?? "Data Source=shop.db")
+        .UseShopDatabase()
         .Options);
 
     public async Task<int> CountOrdersAsync(CancellationToken cancellationToken)

@@ -49,8 +49,7 @@ namespace AsyncPatterns.Analyzers.Core
                    || containingType.InheritsFromOrEquals(types.DbTransaction)
                    || containingType.InheritsFromOrEquals(types.DbBatch)
                    || containingType.Implements(types.Session)
-                   || containingType.Implements(types.DistributedCache)
-                   || method.IsContainedIn(types.DistributedCacheExtensions);
+                   || DistributedCacheCalls.IsCacheMethod(method, types);
         }
 
         /// <summary>

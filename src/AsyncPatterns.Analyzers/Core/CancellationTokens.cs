@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -54,6 +55,137 @@ namespace AsyncPatterns.Analyzers.Core
             return containing is IMethodSymbol method ? FindTokenParameter(method, types) : null;
         }
 
+        /// <summary>
+        /// The token an operation should pass, as code can write it at the operation:
+        /// <list type="number">
+        /// <item>a <c>CancellationToken</c> parameter of the enclosing lambda, local function or method,
+        /// innermost first (captured outer parameters count; <c>BackgroundService.ExecuteAsync</c>'s
+        /// <c>stoppingToken</c> is one of these);</item>
+        /// <item>else <c>x.RequestAborted</c> for an <c>HttpContext</c> parameter <c>x</c> (minimal-API
+        /// handlers, middleware), innermost first;</item>
+        /// <item>else <c>HttpContext.RequestAborted</c> in an instance member of a class deriving from
+        /// <c>ControllerBase</c> (MVC, API controllers) or <c>PageModel</c> (Razor Pages).</item>
+        /// </list>
+        /// Locals and fields holding a token are not considered: a local may be a linked or timed token
+        /// the author keeps for a narrower purpose, and a field's token has no request behind it. A
+        /// <c>static</c> lambda or local function sees only its own parameters. A name that something
+        /// nearer shadows at the operation is skipped. <c>null</c> when nothing applies.
+        /// </summary>
+        /// <param name="containingSymbol">The member being analyzed (an action's ContainingSymbol); found from the semantic model when <c>null</c>.</param>
+        public static TokenInScope? Find(IOperation? operation, ISymbol? containingSymbol, KnownTypes types)
+        {
+            if (operation is null || types.CancellationToken is null)
+            {
+                return null;
+            }
+
+            var functions = new List<IMethodSymbol>();
+            var isolated = false;
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                IMethodSymbol? function = current switch
+                {
+                    IAnonymousFunctionOperation lambda => lambda.Symbol,
+                    ILocalFunctionOperation localFunction => localFunction.Symbol,
+                    _ => null,
+                };
+
+                if (function is null)
+                {
+                    continue;
+                }
+
+                functions.Add(function);
+                if (function.IsStatic)
+                {
+                    isolated = true;
+                    break;
+                }
+            }
+
+            var member = containingSymbol ?? operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart);
+            while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } nested)
+            {
+                member = nested.ContainingSymbol;
+            }
+
+            if (!isolated && member is IMethodSymbol method)
+            {
+                functions.Add(method);
+            }
+
+            var model = operation.SemanticModel;
+            var position = operation.Syntax.SpanStart;
+
+            foreach (var function in functions)
+            {
+                foreach (var parameter in function.Parameters)
+                {
+                    if (parameter.Type.IsType(types.CancellationToken) && parameter.RefKind != RefKind.Out && IsVisible(model, position, parameter))
+                    {
+                        return new TokenInScope(parameter.Name, parameter, isRequestAborted: false);
+                    }
+                }
+            }
+
+            if (types.HttpContext is null)
+            {
+                return null;
+            }
+
+            foreach (var function in functions)
+            {
+                foreach (var parameter in function.Parameters)
+                {
+                    if (parameter.Type.IsType(types.HttpContext) && parameter.RefKind != RefKind.Out && IsVisible(model, position, parameter))
+                    {
+                        return new TokenInScope(parameter.Name + ".RequestAborted", parameter, isRequestAborted: true);
+                    }
+                }
+            }
+
+            if (isolated || member is null || member.IsStatic || member is not IMethodSymbol || member.ContainingType is not { } type
+                || !(type.InheritsFromOrEquals(types.ControllerBase) || type.InheritsFromOrEquals(types.PageModel)))
+            {
+                return null;
+            }
+
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                foreach (var candidate in current.GetMembers("HttpContext"))
+                {
+                    if (candidate is IPropertySymbol { IsStatic: false } property
+                        && property.Type.IsType(types.HttpContext)
+                        && IsVisible(model, position, property))
+                    {
+                        return new TokenInScope("HttpContext.RequestAborted", property, isRequestAborted: true);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        // The name, written at the operation, must still mean the symbol: a nearer local, parameter or
+        // member of the same name would capture it.
+        private static bool IsVisible(SemanticModel? model, int position, ISymbol symbol)
+        {
+            if (model is null)
+            {
+                return true;
+            }
+
+            var found = model.LookupSymbols(position, name: symbol.Name);
+            if (found.IsDefaultOrEmpty)
+            {
+                return false;
+            }
+
+            var first = found[0];
+            return SymbolEqualityComparer.Default.Equals(first, symbol)
+                   || SymbolEqualityComparer.Default.Equals(first.OriginalDefinition, symbol.OriginalDefinition);
+        }
+
         private static IParameterSymbol? FindTokenParameter(IMethodSymbol method, KnownTypes types)
         {
             foreach (var parameter in method.Parameters)
@@ -66,5 +198,25 @@ namespace AsyncPatterns.Analyzers.Core
 
             return null;
         }
+    }
+
+    /// <summary>A CancellationToken reachable at an operation, and how to write it there.</summary>
+    internal sealed class TokenInScope
+    {
+        public TokenInScope(string expression, ISymbol symbol, bool isRequestAborted)
+        {
+            Expression = expression;
+            Symbol = symbol;
+            IsRequestAborted = isRequestAborted;
+        }
+
+        /// <summary>C# for the token at the operation: <c>cancellationToken</c>, <c>context.RequestAborted</c>, <c>HttpContext.RequestAborted</c>.</summary>
+        public string Expression { get; }
+
+        /// <summary>The CancellationToken parameter, or the HttpContext parameter or property whose <c>RequestAborted</c> is meant.</summary>
+        public ISymbol Symbol { get; }
+
+        /// <summary>Whether the token is an <c>HttpContext.RequestAborted</c>.</summary>
+        public bool IsRequestAborted { get; }
     }
 }

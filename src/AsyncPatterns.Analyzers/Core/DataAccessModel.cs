@@ -44,7 +44,7 @@ namespace AsyncPatterns.Analyzers.Core
         public static DataAccessModel? Create(Compilation compilation)
         {
             var types = KnownTypes.Create(compilation);
-            return types is null ? null : new DataAccessModel(types);
+            return types.DbContext is null ? null : new DataAccessModel(types);
         }
 
         /// <summary>Any DbContext subclass, and a type parameter constrained to one (<c>TContext : DbContext</c>).</summary>

@@ -9,10 +9,10 @@ namespace AsyncPatterns.Analyzers.Core
     /// </summary>
     internal sealed class KnownTypes
     {
-        private KnownTypes(Compilation compilation, INamedTypeSymbol dbContext)
+        private KnownTypes(Compilation compilation)
         {
             Compilation = compilation;
-            DbContext = dbContext;
+            DbContext = Get(compilation, "Microsoft.EntityFrameworkCore.DbContext");
             DbSet = Get(compilation, "Microsoft.EntityFrameworkCore.DbSet`1");
             DbContextFactory = Get(compilation, "Microsoft.EntityFrameworkCore.IDbContextFactory`1");
             DbContextOptions = Get(compilation, "Microsoft.EntityFrameworkCore.DbContextOptions");
@@ -67,11 +67,23 @@ namespace AsyncPatterns.Analyzers.Core
             TaskFactory = Get(compilation, "System.Threading.Tasks.TaskFactory");
             ThreadPool = Get(compilation, "System.Threading.ThreadPool");
             Thread = Get(compilation, "System.Threading.Thread");
+
+            // The CancellationToken in scope (Core/CancellationTokens): HttpContext through MVC's and Razor Pages' base classes.
+            ControllerBase = Get(compilation, "Microsoft.AspNetCore.Mvc.ControllerBase");
+            PageModel = Get(compilation, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
+
+            // Session state (AP5001): ISession's GetString/SetString/GetInt32/SetInt32/Get extensions.
+            SessionExtensions = Get(compilation, "Microsoft.AspNetCore.Http.SessionExtensions");
+            // Concurrency (AP2001, AP2002).
+            Parallel = Get(compilation, "System.Threading.Tasks.Parallel");
+            // Transactions (AP4002, AP4003).
+            TransactionScope = Get(compilation, "System.Transactions.TransactionScope");
         }
 
         public Compilation Compilation { get; }
 
-        public INamedTypeSymbol DbContext { get; }
+        /// <summary><c>null</c> when the compilation does not reference EF Core: the data-access rules then register nothing.</summary>
+        public INamedTypeSymbol? DbContext { get; }
         public INamedTypeSymbol? DbSet { get; }
         public INamedTypeSymbol? DbContextFactory { get; }
         public INamedTypeSymbol? DbContextOptions { get; }
@@ -126,12 +138,20 @@ namespace AsyncPatterns.Analyzers.Core
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Thread { get; }
 
+        public INamedTypeSymbol? ControllerBase { get; }
+        public INamedTypeSymbol? PageModel { get; }
+
+        public INamedTypeSymbol? SessionExtensions { get; }
+        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol? TransactionScope { get; }
+
         /// <summary>Returns <c>null</c> when the compilation does not reference EF Core.</summary>
-        public static KnownTypes? Create(Compilation compilation)
-        {
-            var dbContext = Get(compilation, "Microsoft.EntityFrameworkCore.DbContext");
-            return dbContext is null ? null : new KnownTypes(compilation, dbContext);
-        }
+        /// <summary>
+        /// Resolves every known type once. Any of them may be absent: the EF Core rules need
+        /// <see cref="DbContext"/> (see <see cref="DataAccessModel.Create"/>), the session and cache
+        /// rules only their ASP.NET Core types, so an app without EF Core still gets those.
+        /// </summary>
+        public static KnownTypes Create(Compilation compilation) => new KnownTypes(compilation);
 
         private static INamedTypeSymbol? Get(Compilation compilation, string metadataName)
             => compilation.GetTypeByMetadataName(metadataName);

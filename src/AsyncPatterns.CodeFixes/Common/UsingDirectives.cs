@@ -61,13 +61,9 @@ namespace AsyncPatterns.CodeFixes.Common
                 return false;
             }
 
-            // The import scopes after the file's own usings hold the global usings of every file.
-            // Position 0 is not enough: when the file starts with a using directive, the scopes there
-            // are those that bind the directive itself, without the global usings.
-            var position = model.SyntaxTree.GetRoot() is CompilationUnitSyntax unit
-                ? (unit.Members.FirstOrDefault()?.SpanStart ?? unit.EndOfFileToken.SpanStart)
-                : 0;
-            return model.GetImportScopes(position)
+            // Import scopes seen from the end of the file: its own usings and every global using.
+            // (Not from position 0: inside the file's first using directive no imports are in scope.)
+            return model.GetImportScopes(model.SyntaxTree.Length)
                 .SelectMany(scope => scope.Imports)
                 .Any(import => import.NamespaceOrType is INamespaceSymbol ns && ns.ToDisplayString() == namespaceName);
         }

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using AsyncPatterns.Analyzers;
 using AsyncPatterns.Analyzers.Lifetime;
+using AsyncPatterns.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -80,38 +81,7 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     continue;
                 }
 
-                var statement = target.Statement;
-                var replacement = statement
-                    .WithoutLeadingTrivia()
-                    .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                    .WithAwaitKeyword(target.UseAwait
-                        ? SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space)
-                        : default)
-                    .WithLeadingTrivia(statement.GetLeadingTrivia());
-                editor.ReplaceNode(statement, replacement);
-
-                foreach (var (dispose, next) in RedundantDisposeStatements(target))
-                {
-                    if (!removed.Add(dispose))
-                    {
-                        continue;
-                    }
-
-                    editor.RemoveNode(dispose, SyntaxRemoveOptions.KeepNoTrivia);
-
-                    // The blank line and comments above the removed statement move to the next
-                    // one; its own indentation stays.
-                    var moved = dispose.GetLeadingTrivia();
-                    if (moved.Count > 0 && moved.Last().IsKind(SyntaxKind.WhitespaceTrivia))
-                    {
-                        moved = moved.RemoveAt(moved.Count - 1);
-                    }
-
-                    if (next != null && moved.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia)))
-                    {
-                        editor.ReplaceNode(next, (current, _) => current.WithLeadingTrivia(moved.AddRange(current.GetLeadingTrivia())));
-                    }
-                }
+                UsingDeclarations.Convert(editor, target.Statement, target.UseAwait, removed);
             }
 
             return editor.GetChangedDocument();
@@ -126,127 +96,27 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                 return null;
             }
 
-            if (root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 })
+            var statement = UsingDeclarations.FindConvertible(root, diagnostic.Location.SourceSpan);
+            if (statement is null)
             {
-                return null;
-            }
-
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            var statement = node.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>();
-            if (statement is null
-                || statement.Declaration.Variables.Count != 1
-                || statement.UsingKeyword.IsKind(SyntaxKind.UsingKeyword)
-                || statement.Parent is not (BlockSyntax or GlobalStatementSyntax))
-            {
-                return null;
-            }
-
-            var function = statement.Ancestors().FirstOrDefault(IsFunction) ?? root;
-            if (function.DescendantNodes(descendIntoChildren: child => child == function || !IsFunction(child))
-                .Any(n => n is GotoStatementSyntax))
-            {
-                // CS8648: a goto cannot jump past a using declaration.
                 return null;
             }
 
             var useAwait = diagnostic.Properties.TryGetValue(AP1003UndisposedDbContextAnalyzer.UseAwaitKey, out var useAwaitText)
                            && useAwaitText == "true"
-                           && !statement.Ancestors().TakeWhile(a => a != function).Any(a => a is LockStatementSyntax);
-            return new Target(statement, statement.Declaration.Variables[0].Identifier.ValueText, useAwait);
-        }
-
-        private static bool IsFunction(SyntaxNode node)
-            => node is BaseMethodDeclarationSyntax
-                or AccessorDeclarationSyntax
-                or LocalFunctionStatementSyntax
-                or AnonymousFunctionExpressionSyntax;
-
-        /// <summary>
-        /// <c>db.Dispose();</c> or <c>await db.DisposeAsync();</c> later in the same block (the using
-        /// declaration now does it), each with the statement that follows it.
-        /// </summary>
-        private static IEnumerable<(SyntaxNode Dispose, SyntaxNode? Next)> RedundantDisposeStatements(Target target)
-        {
-            var statement = target.Statement;
-            IReadOnlyList<SyntaxNode> siblings;
-            SyntaxNode self;
-            if (statement.Parent is BlockSyntax block)
-            {
-                siblings = block.Statements;
-                self = statement;
-            }
-            else if (statement.Parent is GlobalStatementSyntax { Parent: CompilationUnitSyntax unit } global)
-            {
-                siblings = unit.Members;
-                self = global;
-            }
-            else
-            {
-                yield break;
-            }
-
-            var after = false;
-            for (var i = 0; i < siblings.Count; i++)
-            {
-                var sibling = siblings[i];
-                if (sibling == self)
-                {
-                    after = true;
-                    continue;
-                }
-
-                var candidate = sibling is GlobalStatementSyntax g ? g.Statement : sibling;
-                if (after && candidate is ExpressionStatementSyntax expression && IsDisposeOf(expression.Expression, target.Name))
-                {
-                    var next = i + 1 < siblings.Count ? siblings[i + 1] : null;
-                    if (next != null && IsDisposeStatementOf(next, target.Name))
-                    {
-                        next = null;
-                    }
-
-                    yield return (sibling, next);
-                }
-            }
-        }
-
-        private static bool IsDisposeStatementOf(SyntaxNode node, string name)
-            => (node is GlobalStatementSyntax g ? g.Statement : node) is ExpressionStatementSyntax expression
-               && IsDisposeOf(expression.Expression, name);
-
-        private static bool IsDisposeOf(ExpressionSyntax expression, string name)
-        {
-            if (expression is AwaitExpressionSyntax awaitExpression)
-            {
-                expression = awaitExpression.Expression;
-                if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } configure })
-                {
-                    expression = configure.Expression;
-                }
-            }
-
-            return expression is InvocationExpressionSyntax
-            {
-                ArgumentList.Arguments.Count: 0,
-                Expression: MemberAccessExpressionSyntax
-                {
-                    Expression: IdentifierNameSyntax receiver,
-                    Name.Identifier.ValueText: "Dispose" or "DisposeAsync",
-                },
-            } && receiver.Identifier.ValueText == name;
+                           && UsingDeclarations.CanAwaitUsing(statement);
+            return new Target(statement, useAwait);
         }
 
         private sealed class Target
         {
-            public Target(LocalDeclarationStatementSyntax statement, string name, bool useAwait)
+            public Target(LocalDeclarationStatementSyntax statement, bool useAwait)
             {
                 Statement = statement;
-                Name = name;
                 UseAwait = useAwait;
             }
 
             public LocalDeclarationStatementSyntax Statement { get; }
-
-            public string Name { get; }
 
             public bool UseAwait { get; }
         }

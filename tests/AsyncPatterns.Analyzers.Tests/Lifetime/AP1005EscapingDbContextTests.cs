@@ -615,9 +615,10 @@ public class AP1005EscapingDbContextTests
         const string globalUsings = """
             global using System.Collections.Generic;
             global using System.Linq;
-            global using Microsoft.EntityFrameworkCore;
             """;
         const string source = """
+            using Microsoft.EntityFrameworkCore;
+
             public class Repo(IDbContextFactory<ShopContext> factory)
             {
                 public IEnumerable<Order> Open()

@@ -203,6 +203,43 @@ public sealed class AP3003BlockingOnAsyncCallTests
     }
 
     [Fact]
+    public async Task NoDiagnostic_ResultUnderCompletionCheck()
+    {
+        // Reading Result of a task known to have completed does not block.
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var count = db.Orders.CountAsync();
+                    if (count.IsCompletedSuccessfully)
+                    {
+                        return count.Result;
+                    }
+
+                    return await count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task NoDiagnostic_ResultAfterAwaitOfTheSameTask()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public async Task<int> M(ShopContext db)
+                {
+                    var orders = db.Orders.ToListAsync();
+                    await orders;
+                    return orders.Result.Count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_AwaitedDataAccess_DocsGoodCode()
     {
         await VerifyCS.VerifyAnalyzerAsync(Usings + """

@@ -1,0 +1,192 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncPatterns.Analyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Concurrency
+{
+    /// <summary>
+    /// AP2002 (info): consecutive awaited read-only queries where the later ones use nothing the
+    /// earlier ones produced, outside any transaction, whose results are not modified or saved
+    /// afterwards. They could run at the same time on separate contexts (one context runs one
+    /// operation at a time: https://learn.microsoft.com/ef/core/dbcontext-configuration/#avoiding-dbcontext-threading-issues).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class AP2002IndependentSequentialQueriesAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: the reachable IDbContextFactory&lt;T&gt; of the queries' context type, when there is one.</summary>
+        public const string FactoryProperty = "Factory";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.AP2002IndependentSequentialQueries);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var model = DataAccessModel.Create(start.Compilation);
+                if (model is null || model.Types.Task is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => AnalyzeBlock(c, model), OperationKind.Block);
+            });
+        }
+
+        private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model)
+        {
+            var block = (IBlockOperation)context.Operation;
+            if (block.Operations.Length < 2)
+            {
+                return;
+            }
+
+            var runs = SequentialQueries.FindRuns(model, block);
+            if (runs.IsEmpty)
+            {
+                return;
+            }
+
+            var root = ConcurrentOperations.GetFunctionRoot(block);
+            var operations = root.DescendantsAndSelf().ToList();
+            if (operations.Any(o => OpensTransaction(model, o)))
+            {
+                return;
+            }
+
+            foreach (var run in runs)
+            {
+                var runEnd = run[run.Length - 1].Statement.Syntax.Span.End;
+                if (operations.Any(o => o.Syntax.SpanStart >= runEnd
+                                        && o is IInvocationOperation invocation
+                                        && model.Classify(invocation) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
+                                        && run.Any(q => q.Context.Equals(saved)))
+                    || run.Any(q => IsMutated(operations, q.Target, runEnd)))
+                {
+                    continue;
+                }
+
+                var contextType = run[0].Context.ContextType;
+                var factory = run.All(q => SymbolEqualityComparer.Default.Equals(q.Context.ContextType, contextType))
+                    ? ContextFactories.FindReachable(model, run[0].Statement, contextType)
+                    : null;
+                var properties = ImmutableDictionary<string, string?>.Empty;
+                if (factory != null)
+                {
+                    properties = properties.Add(FactoryProperty, factory.Name);
+                }
+
+                var remedy = factory != null
+                    ? $"start them together on separate contexts from '{factory.Name}' and await Task.WhenAll"
+                    : "start them together on separate contexts and await Task.WhenAll";
+                for (var i = 1; i < run.Length; i++)
+                {
+                    if (run[i].Await.Syntax is AwaitExpressionSyntax awaitSyntax)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(
+                            Descriptors.AP2002IndependentSequentialQueries,
+                            awaitSyntax.AwaitKeyword.GetLocation(),
+                            properties,
+                            run[i].Query.Invocation.TargetMethod.Name,
+                            remedy));
+                    }
+                }
+            }
+        }
+
+        /// <summary>A transaction in the function: BeginTransaction/UseTransaction on a context, or a TransactionScope.</summary>
+        private static bool OpensTransaction(DataAccessModel model, IOperation operation) => operation switch
+        {
+            IInvocationOperation invocation => model.Classify(invocation)?.Kind == DataAccessKind.BeginTransaction
+                                               || invocation.TargetMethod.Name is "UseTransaction" or "UseTransactionAsync"
+                                               || invocation.TargetMethod.Name is "EnlistTransaction",
+            IObjectCreationOperation creation => creation.Type.IsType(model.Types.TransactionScope),
+            _ => false,
+        };
+
+        /// <summary>
+        /// Whether code after the run assigns a member of the result or of one of its elements
+        /// (<c>order.Total = 0</c>, <c>orders[0].Total++</c>, <c>foreach (var o in orders) o.Total = 0;</c>),
+        /// or hands it to the change tracker: the entities are being edited, and belong to their context.
+        /// </summary>
+        private static bool IsMutated(List<IOperation> operations, ISymbol result, int after)
+        {
+            var aliases = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { result };
+            foreach (var operation in operations)
+            {
+                if (operation is IForEachLoopOperation loop && RootSymbol(loop.Collection) is { } collection && aliases.Contains(collection))
+                {
+                    foreach (var local in loop.Locals)
+                    {
+                        aliases.Add(local);
+                    }
+                }
+            }
+
+            foreach (var operation in operations)
+            {
+                if (operation.Syntax.SpanStart < after)
+                {
+                    continue;
+                }
+
+                IOperation? target = operation switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation increment => increment.Target,
+                    _ => null,
+                };
+                if (target is IMemberReferenceOperation or IArrayElementReferenceOperation
+                    && RootSymbol(target) is { } root && aliases.Contains(root))
+                {
+                    return true;
+                }
+
+                if (operation is IInvocationOperation { TargetMethod.Name: "Update" or "UpdateRange" or "Attach" or "AttachRange" or "Remove" or "RemoveRange" or "Entry" } invocation
+                    && invocation.Arguments.Any(a => RootSymbol(a.Value) is { } argument && aliases.Contains(argument)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ISymbol? RootSymbol(IOperation? operation)
+        {
+            for (var depth = 0; operation != null && depth < 16; depth++)
+            {
+                operation = DataAccessModel.Unwrap(operation);
+                switch (operation)
+                {
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    case IFieldReferenceOperation { Instance: null } staticField:
+                        return staticField.Field;
+                    case IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field:
+                        return field.Field;
+                    case IMemberReferenceOperation member:
+                        operation = member.Instance;
+                        continue;
+                    case IArrayElementReferenceOperation element:
+                        operation = element.ArrayReference;
+                        continue;
+                    case IInvocationOperation invocation:
+                        operation = DataAccessModel.GetReceiver(invocation);
+                        continue;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Core
+{
+    /// <summary>
+    /// Where code can get a fresh context of a given type: an <c>IDbContextFactory&lt;T&gt;</c>
+    /// parameter of the enclosing functions, a field or property of the containing type, or a
+    /// primary-constructor parameter. Used by fixes that give each operation its own context.
+    /// </summary>
+    internal static class ContextFactories
+    {
+        /// <summary>
+        /// The factory of <paramref name="contextType"/> reachable at <paramref name="operation"/>
+        /// (a parameter, field, property or primary-constructor parameter), or <c>null</c>.
+        /// Instance members and primary-constructor parameters count only in instance code.
+        /// </summary>
+        public static ISymbol? FindReachable(DataAccessModel model, IOperation operation, ITypeSymbol contextType)
+        {
+            var semanticModel = operation.SemanticModel;
+            if (semanticModel is null || model.Types.DbContextFactory is null)
+            {
+                return null;
+            }
+
+            var isStatic = false;
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                var function = current switch
+                {
+                    IAnonymousFunctionOperation lambda => lambda.Symbol,
+                    ILocalFunctionOperation local => local.Symbol,
+                    _ => null,
+                };
+                if (function is null)
+                {
+                    continue;
+                }
+
+                var parameter = FindParameter(model, function, contextType);
+                if (parameter != null)
+                {
+                    return parameter;
+                }
+
+                isStatic |= function.IsStatic;
+            }
+
+            ISymbol? member = semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart);
+            while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } nested)
+            {
+                member = nested.ContainingSymbol;
+            }
+
+            if (member is IMethodSymbol method)
+            {
+                var parameter = FindParameter(model, method, contextType);
+                if (parameter != null)
+                {
+                    return parameter;
+                }
+            }
+
+            if (member is null || member.IsStatic || isStatic || member.ContainingType is not { } type)
+            {
+                return null;
+            }
+
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                foreach (var candidate in current.GetMembers())
+                {
+                    var candidateType = candidate switch
+                    {
+                        IFieldSymbol { IsImplicitlyDeclared: false } field => field.Type,
+                        IPropertySymbol property => property.Type,
+                        _ => null,
+                    };
+                    if (!candidate.IsStatic && IsFactoryOf(model, candidateType, contextType)
+                        && (SymbolEqualityComparer.Default.Equals(current, type) || candidate.DeclaredAccessibility != Accessibility.Private))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                foreach (var reference in constructor.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is TypeDeclarationSyntax)
+                    {
+                        var parameter = FindParameter(model, constructor, contextType);
+                        if (parameter != null)
+                        {
+                            return parameter;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether the type is <c>IDbContextFactory&lt;T&gt;</c> (or implements it) for exactly this context type.</summary>
+        public static bool IsFactoryOf(DataAccessModel model, ITypeSymbol? type, ITypeSymbol contextType)
+        {
+            if (type is not INamedTypeSymbol named)
+            {
+                return false;
+            }
+
+            if (named.OriginalDefinition.IsType(model.Types.DbContextFactory))
+            {
+                return SymbolEqualityComparer.Default.Equals(named.TypeArguments[0], contextType);
+            }
+
+            foreach (var candidate in named.AllInterfaces)
+            {
+                if (candidate.OriginalDefinition.IsType(model.Types.DbContextFactory)
+                    && SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], contextType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IParameterSymbol? FindParameter(DataAccessModel model, IMethodSymbol method, ITypeSymbol contextType)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (IsFactoryOf(model, parameter.Type, contextType))
+                {
+                    return parameter;
+                }
+            }
+
+            return null;
+        }
+    }
+}

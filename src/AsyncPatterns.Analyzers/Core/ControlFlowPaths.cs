@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Core
+{
+    /// <summary>Questions about the paths through a function, answered on Roslyn's control-flow graph.</summary>
+    internal static class ControlFlowPaths
+    {
+        /// <summary>
+        /// The control-flow graph of the function (member, lambda or local function) that encloses
+        /// <paramref name="operation"/>, or <c>null</c> when it cannot be built.
+        /// </summary>
+        public static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation operation)
+        {
+            var functions = new List<IOperation>();
+            IOperation? block = null;
+            for (var current = operation.Parent; current != null && block is null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    functions.Add(current);
+                }
+
+                foreach (var candidate in context.OperationBlocks)
+                {
+                    if (ReferenceEquals(candidate, current))
+                    {
+                        block = candidate;
+                    }
+                }
+            }
+
+            if (block is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                var graph = context.GetControlFlowGraph(block);
+                for (var i = functions.Count - 1; i >= 0 && graph != null; i--)
+                {
+                    switch (functions[i])
+                    {
+                        case ILocalFunctionOperation localFunction:
+                            graph = graph.LocalFunctions.Contains(localFunction.Symbol)
+                                ? graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol)
+                                : null;
+                            break;
+                        case IAnonymousFunctionOperation lambda:
+                            var flow = FindFlowLambda(graph, lambda.Symbol);
+                            graph = flow is null ? null : graph.GetAnonymousFunctionControlFlowGraph(flow);
+                            break;
+                    }
+                }
+
+                return graph;
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Whether some path from the operation at <paramref name="start"/> reaches the end of the
+        /// function normally (falling off the end or <c>return</c>) without passing an operation
+        /// for which <paramref name="isStop"/> holds. Paths that end in <c>throw</c> and the
+        /// exceptional paths into <c>catch</c> blocks do not count. <c>null</c> when the start is not
+        /// in the graph.
+        /// </summary>
+        public static bool? ReachesExitWithout(ControlFlowGraph graph, SyntaxNode start, Func<IOperation, bool> isStop)
+        {
+            var blocks = graph.Blocks;
+            var stops = new bool[blocks.Length];
+            int startBlock = -1, startIndex = -1;
+            foreach (var block in blocks)
+            {
+                var count = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
+                for (var i = 0; i < count; i++)
+                {
+                    var operation = i < block.Operations.Length ? block.Operations[i] : block.BranchValue!;
+                    if (startBlock < 0 && operation.Syntax.SyntaxTree == start.SyntaxTree && operation.Syntax.Span.Contains(start.Span))
+                    {
+                        startBlock = block.Ordinal;
+                        startIndex = i;
+                    }
+
+                    if (!stops[block.Ordinal] && Contains(operation, isStop))
+                    {
+                        stops[block.Ordinal] = true;
+                    }
+                }
+            }
+
+            if (startBlock < 0)
+            {
+                return null;
+            }
+
+            var first = blocks[startBlock];
+            var firstCount = first.Operations.Length + (first.BranchValue is null ? 0 : 1);
+            for (var i = startIndex + 1; i < firstCount; i++)
+            {
+                if (Contains(i < first.Operations.Length ? first.Operations[i] : first.BranchValue!, isStop))
+                {
+                    return false;
+                }
+            }
+
+            var visited = new bool[blocks.Length];
+            var pending = new Stack<BasicBlock>();
+            pending.Push(first);
+            while (pending.Count > 0)
+            {
+                var block = pending.Pop();
+                foreach (var branch in new[] { block.ConditionalSuccessor, block.FallThroughSuccessor })
+                {
+                    var destination = branch?.Destination;
+                    if (destination is null)
+                    {
+                        continue;
+                    }
+
+                    if (destination.Kind == BasicBlockKind.Exit)
+                    {
+                        return true;
+                    }
+
+                    if (visited[destination.Ordinal] || stops[destination.Ordinal])
+                    {
+                        continue;
+                    }
+
+                    visited[destination.Ordinal] = true;
+                    pending.Push(destination);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Contains(IOperation operation, Func<IOperation, bool> isStop)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (isStop(descendant))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
+        {
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    foreach (var descendant in operation.DescendantsAndSelf())
+                    {
+                        if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                        {
+                            return flow;
+                        }
+                    }
+                }
+
+                if (block.BranchValue != null)
+                {
+                    foreach (var descendant in block.BranchValue.DescendantsAndSelf())
+                    {
+                        if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                        {
+                            return flow;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+}

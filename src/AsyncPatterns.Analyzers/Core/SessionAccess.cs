@@ -1,0 +1,234 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Core
+{
+    /// <summary>What a use of an <c>ISession</c> member does to the session.</summary>
+    internal enum SessionMemberKind
+    {
+        None,
+
+        /// <summary><c>TryGetValue</c>, <c>Keys</c>, <c>Id</c>, <c>IsAvailable</c>, the <c>Get*</c> extensions.</summary>
+        Read,
+
+        /// <summary><c>Set</c>, <c>Remove</c>, <c>Clear</c>, the <c>Set*</c> extensions.</summary>
+        Write,
+
+        /// <summary><c>LoadAsync</c>: fetches the session from its store asynchronously.</summary>
+        Load,
+
+        /// <summary><c>CommitAsync</c>: writes it back (the session middleware does this after the request).</summary>
+        Commit,
+    }
+
+    /// <summary>
+    /// The ASP.NET Core session: which operations read, write, load or commit an <c>ISession</c>, and
+    /// which request's session an expression is.
+    /// <para>
+    /// ASP.NET Core's <c>DistributedSession</c> loads lazily: <c>TryGetValue</c>, <c>Set</c> (through
+    /// <c>IsAvailable</c>), <c>Remove</c>, <c>Clear</c>, <c>Keys</c>, <c>Id</c> and <c>IsAvailable</c> all
+    /// call its private <c>Load()</c>, which reads the store with the synchronous
+    /// <c>IDistributedCache.Get</c> unless <c>LoadAsync</c> ran first
+    /// (https://github.com/dotnet/aspnetcore/blob/main/src/Middleware/Session/src/DistributedSession.cs).
+    /// So every member but <c>LoadAsync</c> and <c>CommitAsync</c> is a read or a write here.
+    /// </para>
+    /// </summary>
+    internal static class SessionAccess
+    {
+        // Property chains are short (`_accessor.HttpContext!.Session`); the bound keeps
+        // half-typed alias cycles (`var a = b; var b = a;`) finite.
+        private const int MaxWalkDepth = 16;
+
+        /// <summary>
+        /// What the operation does to a session: an invocation of an <c>ISession</c> method (on the
+        /// interface or a type implementing it), of the framework's <c>SessionExtensions</c>
+        /// (<c>GetString</c>, <c>SetString</c>, <c>GetInt32</c>, <c>SetInt32</c>, <c>Get</c>), of a
+        /// synchronous user extension method over <c>ISession</c> (which can only reach the session
+        /// through its members: a read), or a reference to <c>Keys</c>, <c>Id</c> or <c>IsAvailable</c>.
+        /// </summary>
+        public static SessionMemberKind Classify(IOperation operation, KnownTypes types)
+        {
+            if (types.Session is null)
+            {
+                return SessionMemberKind.None;
+            }
+
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return ClassifyMethod(invocation.TargetMethod, types);
+
+                case IPropertyReferenceOperation property
+                    when property.Property.Name is "Keys" or "Id" or "IsAvailable"
+                         && !property.Property.IsStatic
+                         && property.Property.ContainingType.Implements(types.Session):
+                    return SessionMemberKind.Read;
+
+                default:
+                    return SessionMemberKind.None;
+            }
+        }
+
+        private static SessionMemberKind ClassifyMethod(IMethodSymbol method, KnownTypes types)
+        {
+            method = method.Unreduced();
+            if (method.IsExtensionMethod)
+            {
+                if (method.Parameters.Length == 0 || !method.Parameters[0].Type.IsType(types.Session))
+                {
+                    return SessionMemberKind.None;
+                }
+
+                if (method.IsContainedIn(types.SessionExtensions))
+                {
+                    return method.Name.StartsWith("Set", System.StringComparison.Ordinal) ? SessionMemberKind.Write : SessionMemberKind.Read;
+                }
+
+                // A user helper (`session.GetJson<T>(key)`): synchronous ones can only read or write
+                // through ISession's synchronous members; asynchronous ones are left alone (they may load).
+                return AsyncContext.IsTaskLike(method.ReturnType, types) ? SessionMemberKind.None : SessionMemberKind.Read;
+            }
+
+            if (method.IsStatic || !method.ContainingType.Implements(types.Session))
+            {
+                return SessionMemberKind.None;
+            }
+
+            switch (method.Name)
+            {
+                case "TryGetValue":
+                    return SessionMemberKind.Read;
+                case "Set":
+                case "Remove":
+                case "Clear":
+                    return SessionMemberKind.Write;
+                case "LoadAsync":
+                    return SessionMemberKind.Load;
+                case "CommitAsync":
+                    return SessionMemberKind.Commit;
+                default:
+                    return SessionMemberKind.None;
+            }
+        }
+
+        /// <summary>Whether the kind touches the session's data (and so loads it when it is not loaded).</summary>
+        public static bool IsAccess(SessionMemberKind kind) => kind is SessionMemberKind.Read or SessionMemberKind.Write;
+
+        /// <summary>The session a classified operation uses: the instance, or an extension method's first argument.</summary>
+        public static IOperation? GetSession(IOperation operation)
+        {
+            var receiver = DataAccessModel.GetReceiver(operation);
+            return receiver is null ? null : DataAccessModel.Unwrap(receiver);
+        }
+
+        /// <summary>
+        /// Which request's session an expression is, as a key that is equal for two expressions of
+        /// the same function that mean the same session: <c>&lt;http context&gt;.Session</c>, where the
+        /// HttpContext is a parameter (<c>context.Session</c>), a property or field chain
+        /// (<c>HttpContext.Session</c> in a controller or page, <c>_accessor.HttpContext!.Session</c>),
+        /// or a local initialized with one of those; and a local initialized with such a session
+        /// (<c>var session = HttpContext.Session;</c>). <c>null</c> for anything else (an
+        /// <c>ISession</c> parameter or field, a call's result): those sessions may have been loaded
+        /// by whoever handed them over.
+        /// </summary>
+        public static string? GetSessionKey(IOperation? session, KnownTypes types)
+        {
+            for (var depth = 0; session != null && depth < MaxWalkDepth; depth++)
+            {
+                session = DataAccessModel.Unwrap(session);
+                switch (session)
+                {
+                    case ILocalReferenceOperation local:
+                        session = DataAccessModel.GetLocalInitializer(local);
+                        continue;
+
+                    case IPropertyReferenceOperation { Property.Name: "Session" } property
+                        when property.Property.ContainingType.InheritsFromOrEquals(types.HttpContext):
+                        var context = new StringBuilder();
+                        return AppendContextKey(context, property.Instance, types, depth) ? context.Append(".Session").ToString() : null;
+
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        // The HttpContext expression as a path from a root symbol: `p:context@123`, `this.HttpContext`,
+        // `f:_accessor@45.HttpContext`.
+        private static bool AppendContextKey(StringBuilder key, IOperation? operation, KnownTypes types, int depth)
+        {
+            for (; operation != null && depth < MaxWalkDepth; depth++)
+            {
+                operation = DataAccessModel.Unwrap(operation);
+                switch (operation)
+                {
+                    case IInstanceReferenceOperation:
+                        key.Append("this");
+                        return true;
+
+                    case IParameterReferenceOperation parameter:
+                        AppendSymbol(key, "p:", parameter.Parameter);
+                        return true;
+
+                    case ILocalReferenceOperation local:
+                        var initializer = DataAccessModel.GetLocalInitializer(local);
+                        if (initializer != null)
+                        {
+                            operation = initializer;
+                            continue;
+                        }
+
+                        AppendSymbol(key, "l:", local.Local);
+                        return true;
+
+                    case IConditionalAccessInstanceOperation:
+                        operation = DataAccessModel.GetReceiver(operation);
+                        continue;
+
+                    case IPropertyReferenceOperation property:
+                        if (property.Instance is null)
+                        {
+                            AppendSymbol(key, "s:", property.Property.ContainingType);
+                        }
+                        else if (!AppendContextKey(key, property.Instance, types, depth + 1))
+                        {
+                            return false;
+                        }
+
+                        key.Append('.').Append(property.Property.Name);
+                        return true;
+
+                    case IFieldReferenceOperation field:
+                        if (field.Instance is null)
+                        {
+                            AppendSymbol(key, "s:", field.Field.ContainingType);
+                        }
+                        else if (!AppendContextKey(key, field.Instance, types, depth + 1))
+                        {
+                            return false;
+                        }
+
+                        key.Append('.').Append(field.Field.Name);
+                        return true;
+
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static void AppendSymbol(StringBuilder key, string prefix, ISymbol symbol)
+        {
+            key.Append(prefix).Append(symbol.Name);
+            if (symbol.Locations.Length > 0 && symbol.Locations[0].IsInSource)
+            {
+                key.Append('@').Append(symbol.Locations[0].SourceSpan.Start);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Collections.Immutable;
+using AsyncPatterns.Analyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Tasks
+{
+    /// <summary>
+    /// AP3004: an EF Core async call that leaves its CancellationToken at the default while a token
+    /// is in scope (a parameter, <c>HttpContext.RequestAborted</c>, <c>stoppingToken</c>). EF Core
+    /// passes the token down to the ADO.NET provider, which cancels the command on the server
+    /// (https://learn.microsoft.com/ef/core/miscellaneous/async); without it the query runs to the
+    /// end after the client is gone. An explicit <c>CancellationToken.None</c> or <c>default</c>
+    /// is a decision and is not reported.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class AP3004CancellationTokenNotForwardedAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>The token expression to pass.</summary>
+        public const string TokenProperty = "Token";
+
+        /// <summary><see cref="ModeAppend"/>, <see cref="ModeNamed"/> or <see cref="ModeWrapParams"/>.</summary>
+        public const string ModeProperty = "Mode";
+
+        /// <summary>Add the token as the last positional argument.</summary>
+        public const string ModeAppend = "Append";
+
+        /// <summary>Add <c>name: token</c> (optional parameters before it are omitted, or arguments are named).</summary>
+        public const string ModeNamed = "Named";
+
+        /// <summary>Wrap the expanded <c>params</c> arguments into an array, then add the token (<c>FindAsync(new object[] { id }, token)</c>).</summary>
+        public const string ModeWrapParams = "WrapParams";
+
+        /// <summary>For <see cref="ModeNamed"/>: the parameter's name.</summary>
+        public const string ParameterNameProperty = "ParameterName";
+
+        /// <summary>For <see cref="ModeWrapParams"/>: the index of the first expanded <c>params</c> argument.</summary>
+        public const string ParamsStartProperty = AP3002SyncEfIoInAsyncMethodAnalyzer.ParamsStartProperty;
+
+        /// <summary>For <see cref="ModeWrapParams"/>: the array's element type as written at the call.</summary>
+        public const string ParamsElementTypeProperty = AP3002SyncEfIoInAsyncMethodAnalyzer.ParamsElementTypeProperty;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.AP3004CancellationTokenNotForwarded);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var model = DataAccessModel.Create(start.Compilation);
+                if (model is null || model.Types.CancellationToken is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, model), OperationKind.Invocation);
+            });
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (invocation.Syntax is not InvocationExpressionSyntax call)
+            {
+                return;
+            }
+
+            var operation = model.Classify(invocation);
+            if (operation is null || !operation.IsAsync)
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            var method = invocation.TargetMethod;
+            var tokenParameter = AsyncCounterparts.GetTokenParameter(method, model.Types);
+            if (tokenParameter != null)
+            {
+                IArgumentOperation? tokenArgument = null;
+                var skippedBefore = false;
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(argument.Parameter, tokenParameter))
+                    {
+                        tokenArgument = argument;
+                    }
+                    else if (argument.ArgumentKind == ArgumentKind.DefaultValue
+                             && argument.Parameter != null && argument.Parameter.Ordinal < tokenParameter.Ordinal)
+                    {
+                        skippedBefore = true;
+                    }
+                }
+
+                // An explicit token, CancellationToken.None or `default` is the author's decision.
+                if (tokenArgument is null || tokenArgument.ArgumentKind != ArgumentKind.DefaultValue)
+                {
+                    return;
+                }
+
+                var named = skippedBefore || HasNamedArgument(call);
+                properties[ModeProperty] = named ? ModeNamed : ModeAppend;
+                properties[ParameterNameProperty] = tokenParameter.Name;
+            }
+            else
+            {
+                var overload = AsyncCounterparts.FindTokenOverload(method.Unreduced(), model.Types);
+                if (overload is null)
+                {
+                    return;
+                }
+
+                properties[ModeProperty] = ModeAppend;
+                if (overload.WrapsParamsArray && !AddParamsWrapping(properties, invocation, call))
+                {
+                    return;
+                }
+            }
+
+            var token = CancellationTokens.Find(invocation, context.ContainingSymbol, model.Types);
+            if (token is null)
+            {
+                return;
+            }
+
+            properties[TokenProperty] = token.Expression;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.AP3004CancellationTokenNotForwarded,
+                AP3002SyncEfIoInAsyncMethodAnalyzer.NameLocation(call),
+                properties.ToImmutable(),
+                method.Name,
+                token.Expression));
+        }
+
+        private static bool HasNamedArgument(InvocationExpressionSyntax call)
+        {
+            foreach (var argument in call.ArgumentList.Arguments)
+            {
+                if (argument.NameColon != null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The token overload takes the <c>params</c> values as one array or sequence. Arguments
+        /// written one by one are wrapped; an array passed as is just gets the token after it.
+        /// Returns false when the call's shape is not one the fix can rewrite.
+        /// </summary>
+        private static bool AddParamsWrapping(ImmutableDictionary<string, string?>.Builder properties, IInvocationOperation invocation, InvocationExpressionSyntax call)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.ParamArray)
+                {
+                    continue;
+                }
+
+                if (argument.Parameter?.Type is not IArrayTypeSymbol arrayType
+                    || argument.Value is not IArrayCreationOperation { Initializer: { } initializer }
+                    || invocation.SemanticModel is null)
+                {
+                    return false;
+                }
+
+                if (initializer.ElementValues.Length == 0)
+                {
+                    // FindAsync() with no key values: nothing sensible to wrap.
+                    return false;
+                }
+
+                var first = initializer.ElementValues[0].Syntax.Parent as ArgumentSyntax;
+                var index = first is null ? -1 : call.ArgumentList.Arguments.IndexOf(first);
+                if (index < 0)
+                {
+                    return false;
+                }
+
+                properties[ModeProperty] = ModeWrapParams;
+                properties[ParamsStartProperty] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                properties[ParamsElementTypeProperty] = arrayType.ElementType
+                    .WithNullableAnnotation(NullableAnnotation.NotAnnotated)
+                    .ToMinimalDisplayString(invocation.SemanticModel, call.SpanStart);
+                return true;
+            }
+
+            return true;
+        }
+    }
+}

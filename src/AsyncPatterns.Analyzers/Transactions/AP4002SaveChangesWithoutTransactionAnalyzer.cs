@@ -1,0 +1,299 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncPatterns.Analyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPatterns.Analyzers.Transactions
+{
+    /// <summary>
+    /// AP4002: without an explicit transaction, EF Core wraps each <c>SaveChanges</c> in its own
+    /// transaction and commits it, and <c>ExecuteUpdate</c>/<c>ExecuteDelete</c>/<c>ExecuteSql</c>
+    /// commit on their own too (https://learn.microsoft.com/ef/core/saving/transactions). A method
+    /// that writes through one context several times (or once per loop iteration) is one unit of
+    /// work in the reader's mind but several in the database's: when a later write fails, the
+    /// earlier ones stay. Writes on different context instances are a different problem (no one
+    /// transaction spans them) and are not reported here.
+    /// </summary>
+    [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+    public sealed class AP4002SaveChangesWithoutTransactionAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>The name of the CancellationToken in scope, or empty.</summary>
+        public const string TokenKey = "Token";
+
+        /// <summary>
+        /// The context expression as written at the first write (<c>db</c>, <c>_db</c>, <c>this</c>), empty for an
+        /// implicit <c>this</c>; absent when the context is reached some other way (the fix is then not offered).
+        /// </summary>
+        public const string ContextKey = "Context";
+
+        /// <summary>The spans of the unit of work's write invocations, <c>start:length</c> separated by <c>;</c>, in source order.</summary>
+        public const string WritesKey = "Writes";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.AP4002SaveChangesWithoutTransaction);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(compilationStart =>
+            {
+                var model = DataAccessModel.Create(compilationStart.Compilation);
+                if (model is null)
+                {
+                    return;
+                }
+
+                compilationStart.RegisterOperationBlockAction(blockContext => AnalyzeBlock(blockContext, model));
+            });
+        }
+
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, DataAccessModel model)
+        {
+            // Writes grouped by the function they run in (the member, each lambda, each local
+            // function: a lambda is its own unit of work) and by context instance.
+            var groups = new Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>();
+            foreach (var block in context.OperationBlocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    if (operation is not IInvocationOperation invocation
+                        || model.Classify(invocation) is not { Context: { } instance } write
+                        || !IsWrite(write.Kind)
+                        || ExplicitTransactions.IsInExplicitTransaction(invocation, instance, model))
+                    {
+                        continue;
+                    }
+
+                    var key = (EnclosingFunction(invocation), (ContextInstance)instance);
+                    if (!groups.TryGetValue(key, out var list))
+                    {
+                        list = new List<DataAccessOperation>();
+                        groups.Add(key, list);
+                    }
+
+                    list.Add(write!);
+                }
+            }
+
+            foreach (var pair in groups)
+            {
+                AnalyzeUnitOfWork(context, model, pair.Key.Function, pair.Key.Context, pair.Value);
+            }
+        }
+
+        private static void AnalyzeUnitOfWork(
+            OperationBlockAnalysisContext context,
+            DataAccessModel model,
+            IOperation? function,
+            ContextInstance instance,
+            List<DataAccessOperation> writes)
+        {
+            if (!writes.Any(w => w.Kind == DataAccessKind.SaveChanges))
+            {
+                return;
+            }
+
+            writes.Sort((a, b) => a.Invocation.Syntax.SpanStart.CompareTo(b.Invocation.Syntax.SpanStart));
+
+            DataAccessOperation? reported = null;
+            string? description = null;
+            for (var i = 1; i < writes.Count && reported is null; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (!AreExclusive(writes[j].Invocation, writes[i].Invocation))
+                    {
+                        reported = writes[i];
+                        var names = writes.Select(w => w.Invocation.TargetMethod.Name).Distinct().ToList();
+                        description = names.Count == 1
+                            ? $"{writes.Count} {names[0]} calls"
+                            : $"{writes.Count} writes ({string.Join(", ", names)})";
+                        break;
+                    }
+                }
+            }
+
+            if (reported is null)
+            {
+                foreach (var write in writes)
+                {
+                    if (write.Kind == DataAccessKind.SaveChanges && RepeatsInLoop(write.Invocation, function))
+                    {
+                        reported = write;
+                        description = $"each loop iteration's {write.Invocation.TargetMethod.Name}";
+                        break;
+                    }
+                }
+            }
+
+            if (reported is null || description is null)
+            {
+                return;
+            }
+
+            var token = CancellationTokens.FindTokenInScope(reported.Invocation, model.Types);
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(TokenKey, token?.Name ?? string.Empty);
+            if (ContextExpression(writes[0].Invocation, model) is { } contextExpression)
+            {
+                properties = properties.Add(ContextKey, contextExpression);
+            }
+
+            // The fix needs every write of the unit of work (their spans, in order).
+            properties = properties.Add(WritesKey, string.Join(";", writes.Select(w => w.Invocation.Syntax.Span.Start + ":" + w.Invocation.Syntax.Span.Length)));
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.AP4002SaveChangesWithoutTransaction,
+                NameLocation(reported.Invocation),
+                properties,
+                instance.DisplayName,
+                description));
+        }
+
+        private static bool IsWrite(DataAccessKind kind)
+            => kind is DataAccessKind.SaveChanges or DataAccessKind.BulkUpdate or DataAccessKind.RawSqlExecution;
+
+        private static IOperation? EnclosingFunction(IOperation operation)
+        {
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Two writes that never both run: the two arms of one <c>if</c>/<c>?:</c>, two sections of
+        /// one <c>switch</c>, or the earlier one followed by a <c>return</c> or <c>throw</c> before
+        /// the point where their paths join.
+        /// </summary>
+        private static bool AreExclusive(IOperation earlier, IOperation later)
+        {
+            var laterAncestors = new HashSet<IOperation>();
+            for (var current = later; current != null; current = current.Parent)
+            {
+                laterAncestors.Add(current);
+            }
+
+            IOperation previous = earlier;
+            for (var current = earlier.Parent; current != null; previous = current, current = current.Parent)
+            {
+                if (laterAncestors.Contains(current))
+                {
+                    switch (current)
+                    {
+                        case IConditionalOperation conditional:
+                            return ReferenceEquals(previous, conditional.WhenTrue) && conditional.WhenFalse != null && laterAncestors.Contains(conditional.WhenFalse);
+                        case ISwitchOperation:
+                            return true;
+                        case ISwitchExpressionOperation:
+                            return true;
+                        default:
+                            return false;
+                    }
+                }
+
+                if (current is IBlockOperation block && ExitsAfter(block, previous, loopExits: false))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A write inside a loop of its own function that is not followed by a <c>break</c>, <c>return</c> or <c>throw</c> in the loop body.</summary>
+        private static bool RepeatsInLoop(IOperation write, IOperation? function)
+        {
+            IOperation previous = write;
+            for (var current = write.Parent; current != null && !ReferenceEquals(current, function); previous = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case ILoopOperation:
+                        return true;
+                    case IBlockOperation block when ExitsAfter(block, previous, loopExits: true):
+                        return false;
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ExitsAfter(IBlockOperation block, IOperation statement, bool loopExits)
+        {
+            var after = false;
+            foreach (var sibling in block.Operations)
+            {
+                if (ReferenceEquals(sibling, statement))
+                {
+                    after = true;
+                    continue;
+                }
+
+                if (!after)
+                {
+                    continue;
+                }
+
+                switch (sibling)
+                {
+                    case IReturnOperation:
+                    case IExpressionStatementOperation { Operation: IThrowOperation }:
+                    case IThrowOperation:
+                        return true;
+                    case IBranchOperation { BranchKind: BranchKind.Break } when loopExits:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The context expression the first write goes through, as written, when it is a simple name or <c>this</c>.</summary>
+        private static string? ContextExpression(IInvocationOperation write, DataAccessModel model)
+        {
+            IOperation? current = write;
+            for (var depth = 0; current != null && depth < 32; depth++)
+            {
+                current = DataAccessModel.Unwrap(current);
+                if (model.IsDbContextType(current.Type))
+                {
+                    if (current is IInstanceReferenceOperation { IsImplicit: true })
+                    {
+                        return string.Empty;
+                    }
+
+                    return current.Syntax is IdentifierNameSyntax or ThisExpressionSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                        ? current.Syntax.ToString()
+                        : null;
+                }
+
+                current = DataAccessModel.GetReceiver(current);
+            }
+
+            return null;
+        }
+
+        private static Location NameLocation(IInvocationOperation invocation)
+        {
+            var syntax = invocation.Syntax as InvocationExpressionSyntax;
+            return syntax?.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.GetLocation(),
+                SimpleNameSyntax name => name.GetLocation(),
+                MemberBindingExpressionSyntax binding => binding.Name.GetLocation(),
+                _ => invocation.Syntax.GetLocation(),
+            };
+        }
+    }
+}
