@@ -173,7 +173,7 @@ internal static class RobustnessRunner
     /// diagnostic, then Fix All in document scope once per provider and equivalence key.</summary>
     public static async Task<List<Failure>> RunEverythingAsync(
         TestInput input, string text, RunCounters? counters, int maxDiagnostics, CancellationToken cancellationToken,
-        Func<Failure, bool>? stopWhen = null)
+        Func<Failure, bool>? stopWhen = null, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
     {
         var failures = new List<Failure>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -183,7 +183,7 @@ internal static class RobustnessRunner
         {
             var solution = CreateSolution(input, text);
             var document = MainDocument(solution);
-            var diagnostics = await AnalyzeAsync(document.Project, failures, null, token).ConfigureAwait(false);
+            var diagnostics = await AnalyzeAsync(document.Project, failures, analyzers, token).ConfigureAwait(false);
             counters?.AddDiagnostics(diagnostics.Length);
             if (stopWhen is not null && failures.Any(stopWhen))
             {
@@ -234,7 +234,8 @@ internal static class RobustnessRunner
 
     /// <summary>A smaller text that still fails with <paramref name="failure"/>'s signature: whole
     /// lines removed (halving chunks), then single tokens, within a budget of runs.</summary>
-    public static async Task<(string Text, Failure Failure)> MinimizeAsync(TestInput input, string text, Failure failure, int budget = 120, TimeSpan? timeBudget = null)
+    public static async Task<(string Text, Failure Failure)> MinimizeAsync(
+        TestInput input, string text, Failure failure, int budget = 120, TimeSpan? timeBudget = null, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
     {
         var deadline = DateTime.UtcNow + (timeBudget ?? TimeSpan.FromSeconds(90));
         var runs = 0;
@@ -246,7 +247,7 @@ internal static class RobustnessRunner
                 return false;
             }
 
-            var failures = await RunEverythingAsync(input, candidate, null, int.MaxValue, CancellationToken.None, f => f.Signature == failure.Signature).ConfigureAwait(false);
+            var failures = await RunEverythingAsync(input, candidate, null, int.MaxValue, CancellationToken.None, f => f.Signature == failure.Signature, analyzers).ConfigureAwait(false);
             var match = failures.FirstOrDefault(f => f.Signature == failure.Signature);
             if (match is null)
             {
