@@ -6,6 +6,8 @@ using AsyncPatterns.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace AsyncPatterns.Analyzers.Tests.Robustness;
@@ -53,7 +55,16 @@ internal static class RobustnessRunner
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public static Solution CreateSolution(TestInput input, string text, ReferenceSet? references = null)
-        => TestSolution.Create(input.Context.Prepend((TestInput.Path, text)), references ?? ReferenceSet.Full);
+    {
+        var sources = new List<(string Path, string Text)> { (TestInput.Path, text) };
+        sources.AddRange(input.Context);
+
+        // Top-level statements (Program.cs of a sample, a test of a console app) need an executable.
+        var outputKind = sources.Any(s => CSharpSyntaxTree.ParseText(s.Text).GetRoot() is CompilationUnitSyntax unit && unit.Members.Any(m => m is GlobalStatementSyntax))
+            ? OutputKind.ConsoleApplication
+            : OutputKind.DynamicallyLinkedLibrary;
+        return TestSolution.Create(sources, references ?? ReferenceSet.Full, outputKind);
+    }
 
     public static Document MainDocument(Solution solution)
         => solution.Projects.Single().Documents.First(d => d.FilePath == TestInput.Path);
@@ -276,7 +287,7 @@ internal static class RobustnessRunner
         }
 
         var current = string.Join('\n', lines);
-        var tokens = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(current).GetRoot().DescendantTokens().Where(t => t.Span.Length > 0).Reverse().ToList();
+        var tokens = CSharpSyntaxTree.ParseText(current).GetRoot().DescendantTokens().Where(t => t.Span.Length > 0).Reverse().ToList();
         foreach (var token in tokens)
         {
             if (runs >= budget || token.Span.End > current.Length)
