@@ -92,9 +92,9 @@ public sealed partial class FixCompilationTests(ITestOutputHelper output)
             broken.AddRange(failures.Select(f => $"{input.Origin}: {f}"));
         }
 
-        var summary = $"[robustness] fixes: {inputs} compiling inputs ({skipped} with compiler errors skipped), {diagnosticCount} diagnostics, {applied} code actions applied, {fixAllRuns} Fix All runs, {broken.Count} broken ({stopwatch.Elapsed.TotalSeconds:F0} s)";
-        Console.WriteLine(summary);
-        output.WriteLine(summary);
+        var summary = $"[robustness] fixes: {diagnosticCount} diagnostics, {applied} code actions applied, {fixAllRuns} Fix All runs, {broken.Count} broken " +
+            $"({inputs} compiling inputs, {skipped} with compiler errors skipped; {stopwatch.Elapsed.TotalSeconds:F0} s)";
+        RobustnessReport.Write(output, summary);
         Assert.True(inputs > 0, "No input compiles; the test would prove nothing.");
         Assert.True(broken.Count == 0, string.Join("\n\n", broken));
     }

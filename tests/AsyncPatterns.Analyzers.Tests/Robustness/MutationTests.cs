@@ -76,8 +76,8 @@ public sealed class MutationTests(ITestOutputHelper output)
         }
 
         var summary = $"[robustness] mutation: {sources.Count} sources, {counters.Variants} variants, {counters.Diagnostics} diagnostics, " +
-            $"{counters.Fixes} fixes tried, {counters.FixAllRuns} Fix All runs, {failures.Count} exceptions ({(Long ? "long run" : "fast slice")}, seed {Seed}, {stopwatch.Elapsed.TotalSeconds:F0} s)";
-        Report(summary);
+            $"{counters.Fixes} fixes tried, {failures.Count} exceptions ({counters.FixAllRuns} Fix All runs; {(Long ? "long run" : "fast slice")}, seed {Seed}, {stopwatch.Elapsed.TotalSeconds:F0} s)";
+        RobustnessReport.Write(output, summary);
 
         if (failures.Count > 0)
         {
@@ -118,11 +118,5 @@ public sealed class MutationTests(ITestOutputHelper output)
         }
 
         return selected;
-    }
-
-    private void Report(string line)
-    {
-        Console.WriteLine(line);
-        output.WriteLine(line);
     }
 }
