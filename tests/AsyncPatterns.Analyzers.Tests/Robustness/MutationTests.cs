@@ -61,10 +61,12 @@ public sealed class MutationTests(ITestOutputHelper output)
         var failures = new List<(TestInput Input, Variant Variant, Failure Failure)>();
         foreach (var input in sources)
         {
+            var baseSolution = RobustnessRunner.CreateSolution(input, input.Text);
+            await baseSolution.Projects.Single().GetCompilationAsync();
             foreach (var variant in Variants.Of(input.Text, perKind, Seed))
             {
                 counters.AddVariant();
-                var found = await RobustnessRunner.RunEverythingAsync(input, variant.Text, counters, maxDiagnostics, CancellationToken.None);
+                var found = await RobustnessRunner.RunEverythingAsync(input, variant.Text, counters, maxDiagnostics, CancellationToken.None, baseSolution: baseSolution);
                 foreach (var failure in found)
                 {
                     if (failures.All(f => f.Failure.Signature != failure.Signature))

@@ -184,7 +184,7 @@ internal static class RobustnessRunner
     /// diagnostic, then Fix All in document scope once per provider and equivalence key.</summary>
     public static async Task<List<Failure>> RunEverythingAsync(
         TestInput input, string text, RunCounters? counters, int maxDiagnostics, CancellationToken cancellationToken,
-        Func<Failure, bool>? stopWhen = null, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+        Func<Failure, bool>? stopWhen = null, ImmutableArray<DiagnosticAnalyzer>? analyzers = null, Solution? baseSolution = null)
     {
         var failures = new List<Failure>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -192,7 +192,11 @@ internal static class RobustnessRunner
         var token = timeout.Token;
         try
         {
-            var solution = CreateSolution(input, text);
+            // A variant derived from the input's solution reuses its bound references: several
+            // times faster than a fresh workspace per variant.
+            var solution = baseSolution is null
+                ? CreateSolution(input, text)
+                : baseSolution.WithDocumentText(MainDocument(baseSolution).Id, Microsoft.CodeAnalysis.Text.SourceText.From(text, Encoding.UTF8));
             var document = MainDocument(solution);
             var diagnostics = await AnalyzeAsync(document.Project, failures, analyzers, token).ConfigureAwait(false);
             counters?.AddDiagnostics(diagnostics.Length);
