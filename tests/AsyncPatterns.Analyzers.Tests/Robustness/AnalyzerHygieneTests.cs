@@ -65,6 +65,7 @@ public sealed class AnalyzerHygieneTests(ITestOutputHelper output)
     public void NoStaticMutableFields_InProductAssemblies()
     {
         var offenders = new List<string>();
+        var inspected = 0;
         foreach (var assembly in new[] { RuleCatalog.AnalyzerAssembly, RuleCatalog.CodeFixAssembly })
         {
             foreach (var type in RuleCatalog.LoadableTypes(assembly).Where(t => !IsCompilerGenerated(t)))
@@ -76,6 +77,7 @@ public sealed class AnalyzerHygieneTests(ITestOutputHelper output)
                         continue;
                     }
 
+                    inspected++;
                     var name = $"{type.FullName}.{DisplayName(field)} ({TypeName(field.FieldType)})";
                     if (!field.IsInitOnly)
                     {
@@ -89,6 +91,8 @@ public sealed class AnalyzerHygieneTests(ITestOutputHelper output)
             }
         }
 
+        output.WriteLine($"{inspected} static fields inspected");
+        Assert.True(inspected > 0, "No static field found at all; the reflection is looking in the wrong place.");
         Assert.True(offenders.Count == 0, "Static mutable state is shared by every compilation the host analyzes at once (DESIGN.md: no static mutable state):\n  " + string.Join("\n  ", offenders));
     }
 
