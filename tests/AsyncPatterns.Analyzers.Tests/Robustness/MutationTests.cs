@@ -53,7 +53,7 @@ public sealed class MutationTests(ITestOutputHelper output)
     {
         var stopwatch = Stopwatch.StartNew();
         // The fast slice takes about a minute on a loaded two-core machine.
-        var (sourceCount, perKind, maxDiagnostics) = Long ? (int.MaxValue, 12, int.MaxValue) : (50, 2, 4);
+        var (sourceCount, perKind, maxDiagnostics) = Long ? (int.MaxValue, 12, int.MaxValue) : (60, 2, 4);
         sourceCount = Setting("AP_MUTATION_SOURCES", sourceCount);
         perKind = Setting("AP_MUTATION_PER_KIND", perKind);
         var sources = Select(TestInputs.All, sourceCount);

@@ -9,7 +9,8 @@ internal sealed record Variant(string Name, string Text);
 
 /// <summary>Deterministic mutations of a source, the shapes of code being typed or half-deleted:
 /// truncated at a statement boundary or at a token, a token deleted or duplicated, braces
-/// unbalanced, a <c>using</c> directive removed so that types no longer resolve.</summary>
+/// unbalanced, a statement or a member deleted, a <c>using</c> directive removed so that types
+/// no longer resolve.</summary>
 internal static class Variants
 {
     /// <summary>A seed that depends on the text only (string.GetHashCode is randomized per process).</summary>
@@ -89,6 +90,20 @@ internal static class Variants
                 var brace = random.Next(2) == 0 ? "{" : "}";
                 yield return new Variant($"'{brace}' inserted at {token.SpanStart}", text.Insert(token.SpanStart, brace + " "));
             }
+        }
+
+        // Code deleted while editing: a whole statement, or a whole member (a constructor gone
+        // turns "add a parameter" into "create a constructor" for a fix).
+        var statements = root.DescendantNodes().OfType<StatementSyntax>().Where(n => n is not BlockSyntax).ToList();
+        foreach (var statement in Sample(statements, perKind, random))
+        {
+            yield return new Variant($"statement at {statement.SpanStart} deleted", text.Remove(statement.FullSpan.Start, statement.FullSpan.Length));
+        }
+
+        var members = root.DescendantNodes().OfType<MemberDeclarationSyntax>().Where(n => n is not BaseNamespaceDeclarationSyntax).ToList();
+        foreach (var member in Sample(members, perKind, random))
+        {
+            yield return new Variant($"member at {member.SpanStart} deleted", text.Remove(member.FullSpan.Start, member.FullSpan.Length));
         }
 
         // Types unresolved: a using directive removed, or all of them.
