@@ -20,6 +20,10 @@ public sealed class MutationTests(ITestOutputHelper output)
 
     private static int Seed => Setting("AP_MUTATION_SEED", 7);
 
+    private static string Slice => Long ? "long run"
+        : Environment.GetEnvironmentVariable("AP_MUTATION_SOURCES") is null && Environment.GetEnvironmentVariable("AP_MUTATION_PER_KIND") is null ? "fast slice"
+        : "custom slice";
+
     /// <summary>An integer from the environment (AP_MUTATION_SEED, AP_MUTATION_SOURCES,
     /// AP_MUTATION_PER_KIND), or <paramref name="fallback"/>.</summary>
     private static int Setting(string name, int fallback)
@@ -78,7 +82,7 @@ public sealed class MutationTests(ITestOutputHelper output)
         }
 
         var summary = $"[robustness] mutation: {sources.Count} sources, {counters.Variants} variants, {counters.Diagnostics} diagnostics, " +
-            $"{counters.Fixes} fixes tried, {failures.Count} exceptions ({counters.FixAllRuns} Fix All runs; {(Long ? "long run" : "fast slice")}, seed {Seed}, {stopwatch.Elapsed.TotalSeconds:F0} s)";
+            $"{counters.Fixes} fixes tried, {failures.Count} exceptions ({counters.FixAllRuns} Fix All runs; {Slice}, seed {Seed}, {stopwatch.Elapsed.TotalSeconds:F0} s)";
         RobustnessReport.Write(output, summary);
 
         if (failures.Count > 0)
