@@ -88,10 +88,18 @@ cmd_test() {
 
   log "dotnet test"
   rm -f "$ROOT/artifacts/e2e-report.txt"
+  # The robustness tests append their summaries (variants and fixes tried) to this file.
+  local summary="$ROOT/tests/AsyncPatterns.Analyzers.Tests/bin/Debug/net10.0/robustness-summary.txt"
+  rm -f "$summary"
   set +e
   dotnet test "$SOLUTION" --no-build -c Debug 2>&1 | tee "$WORK/test.log"
   status=${PIPESTATUS[0]}
   set -e
+
+  if [ -f "$summary" ]; then
+    log "Robustness"
+    cat "$summary"
+  fi
 
   read -r passed failed skipped < <(sum_test_summaries "$WORK/test.log")
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then

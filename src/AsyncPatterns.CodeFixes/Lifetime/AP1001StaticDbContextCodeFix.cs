@@ -227,7 +227,10 @@ namespace AsyncPatterns.CodeFixes.Lifetime
                     SyntaxFactory.VariableDeclaration(property.Type, SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(property.Identifier.WithoutTrivia()))))
                 .WithLeadingTrivia(property.GetLeadingTrivia())
                 .WithTrailingTrivia(property.GetTrailingTrivia());
-            return field.WithAdditionalAnnotations(Formatter.Annotation);
+
+            // The new node keeps the property's annotations, among them the editor's tracking
+            // one: the constructor a class without one gets is inserted after this member.
+            return property.CopyAnnotationsTo(field).WithAdditionalAnnotations(Formatter.Annotation);
         }
 
         private static SyntaxTokenList InstanceModifiers(SyntaxTokenList modifiers)

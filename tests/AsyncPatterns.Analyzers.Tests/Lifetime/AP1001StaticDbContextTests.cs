@@ -246,6 +246,33 @@ public class AP1001StaticDbContextTests
             """);
     }
 
+    [Fact]
+    public async Task Fix_AutoPropertyWithNoConstructor()
+    {
+        // Regression (found by the robustness mutation test): the property becomes a field and the
+        // new constructor goes after it; the replaced node was no longer tracked, so the fix threw.
+        await Verify.VerifyCodeFixAsync(Usings + """
+            public class OrderService
+            {
+                public static ShopContext [|Context|] { get; set; } = new ShopContext();
+
+                public int Count() => Context.Orders.Count();
+            }
+            """, Usings + """
+            public class OrderService
+            {
+                private readonly ShopContext Context;
+
+                public OrderService(ShopContext context)
+                {
+                    Context = context;
+                }
+
+                public int Count() => Context.Orders.Count();
+            }
+            """);
+    }
+
     [Theory]
     [InlineData("public static class Holder { public static ShopContext [|Db|] = new ShopContext(); }")]
     [InlineData("public class Holder { private static Lazy<ShopContext> [|_db|] = new Lazy<ShopContext>(() => new ShopContext()); }")]

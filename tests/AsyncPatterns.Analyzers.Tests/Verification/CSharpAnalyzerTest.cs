@@ -56,39 +56,14 @@ public class CSharpAnalyzerTest<TAnalyzer>
     }
 
     internal Solution CreateSolution(ParsedState state)
-    {
-        var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
-        var projectId = ProjectId.CreateNewId("TestProject");
-        var compilationOptions = new CSharpCompilationOptions(OutputKind, nullableContextOptions: NullableContextOptions);
-        var parseOptions = new CSharpParseOptions(LanguageVersion, DocumentationMode.Parse);
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
-            name: "TestProject",
-            assemblyName: "TestProject",
-            language: LanguageNames.CSharp,
-            filePath: "/0/TestProject.csproj",
-            compilationOptions: compilationOptions,
-            parseOptions: parseOptions,
-            metadataReferences: References.References));
-
-        foreach (var source in state.Sources)
-        {
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId, source.Path), Path.GetFileName(source.Path), SourceText.From(source.Text, Encoding.UTF8), filePath: source.Path);
-        }
-
-        foreach (var (path, content) in TestState.AdditionalFiles)
-        {
-            solution = solution.AddAdditionalDocument(DocumentId.CreateNewId(projectId, path), Path.GetFileName(path), SourceText.From(content, Encoding.UTF8), filePath: path);
-        }
-
-        foreach (var (path, content) in TestState.AnalyzerConfigFiles)
-        {
-            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId, path), Path.GetFileName(path), SourceText.From(content, Encoding.UTF8), filePath: path);
-        }
-
-        return solution;
-    }
+        => TestSolution.Create(
+            state.Sources.Select(s => (s.Path, s.Text)),
+            References,
+            OutputKind,
+            LanguageVersion,
+            NullableContextOptions,
+            TestState.AdditionalFiles,
+            TestState.AnalyzerConfigFiles);
 
     /// <summary>Every diagnostic of the project, from the compiler and from the analyzer; fails on an analyzer exception.</summary>
     internal static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Project project, string step, IReadOnlyList<ParsedSource>? sources, CancellationToken cancellationToken)
@@ -178,3 +153,51 @@ public class CSharpAnalyzerTest<TAnalyzer>
 
 /// <summary>A <see cref="SolutionState"/> with its markup parsed and its expectations resolved.</summary>
 internal sealed record ParsedState(IReadOnlyList<ParsedSource> Sources, IReadOnlyList<DiagnosticResult> Expected);
+
+/// <summary>Builds the one-project solution every test runs on; also used by the robustness tests.</summary>
+internal static class TestSolution
+{
+    /// <summary>A one-project solution holding <paramref name="sources"/> (markup already removed),
+    /// with the compilation options and references a test asks for.</summary>
+    public static Solution Create(
+        IEnumerable<(string Path, string Text)> sources,
+        ReferenceSet references,
+        OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary,
+        LanguageVersion languageVersion = LanguageVersion.Latest,
+        NullableContextOptions nullableContextOptions = NullableContextOptions.Enable,
+        IEnumerable<(string Path, string Content)>? additionalFiles = null,
+        IEnumerable<(string Path, string Content)>? analyzerConfigFiles = null)
+    {
+        var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
+        var projectId = ProjectId.CreateNewId("TestProject");
+        var compilationOptions = new CSharpCompilationOptions(outputKind, nullableContextOptions: nullableContextOptions);
+        var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Parse);
+        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+            projectId,
+            VersionStamp.Default,
+            name: "TestProject",
+            assemblyName: "TestProject",
+            language: LanguageNames.CSharp,
+            filePath: "/0/TestProject.csproj",
+            compilationOptions: compilationOptions,
+            parseOptions: parseOptions,
+            metadataReferences: references.References));
+
+        foreach (var (path, text) in sources)
+        {
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId, path), Path.GetFileName(path), SourceText.From(text, Encoding.UTF8), filePath: path);
+        }
+
+        foreach (var (path, content) in additionalFiles ?? [])
+        {
+            solution = solution.AddAdditionalDocument(DocumentId.CreateNewId(projectId, path), Path.GetFileName(path), SourceText.From(content, Encoding.UTF8), filePath: path);
+        }
+
+        foreach (var (path, content) in analyzerConfigFiles ?? [])
+        {
+            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId, path), Path.GetFileName(path), SourceText.From(content, Encoding.UTF8), filePath: path);
+        }
+
+        return solution;
+    }
+}
