@@ -88,8 +88,9 @@ cmd_test() {
 
   log "dotnet test"
   rm -f "$ROOT/artifacts/e2e-report.txt"
-  # The robustness tests append their summaries (variants and fixes tried) to this file.
-  local summary="$ROOT/tests/AsyncPatterns.Analyzers.Tests/bin/Debug/net10.0/robustness-summary.txt"
+  # The robustness and runtime tests append their figures (variants and fixes tried, deadlocks
+  # before and after a fix, ...) to this file.
+  local summary="$ROOT/tests/AsyncPatterns.Analyzers.Tests/bin/Debug/net10.0/test-report.txt"
   rm -f "$summary"
   set +e
   dotnet test "$SOLUTION" --no-build -c Debug 2>&1 | tee "$WORK/test.log"
@@ -97,7 +98,7 @@ cmd_test() {
   set -e
 
   if [ -f "$summary" ]; then
-    log "Robustness"
+    log "Robustness and runtime figures"
     cat "$summary"
   fi
 

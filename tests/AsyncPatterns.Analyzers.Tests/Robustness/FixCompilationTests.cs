@@ -94,7 +94,7 @@ public sealed partial class FixCompilationTests(ITestOutputHelper output)
 
         var summary = $"[robustness] fixes: {diagnosticCount} diagnostics, {applied} code actions applied, {fixAllRuns} Fix All runs, {broken.Count} broken " +
             $"({inputs} compiling inputs, {skipped} with compiler errors skipped; {stopwatch.Elapsed.TotalSeconds:F0} s)";
-        RobustnessReport.Write(output, summary);
+        TestReport.Write(output, summary);
         Assert.True(inputs > 0, "No input compiles; the test would prove nothing.");
         Assert.True(broken.Count == 0, string.Join("\n\n", broken));
     }

@@ -83,7 +83,7 @@ public sealed class MutationTests(ITestOutputHelper output)
 
         var summary = $"[robustness] mutation: {sources.Count} sources, {counters.Variants} variants, {counters.Diagnostics} diagnostics, " +
             $"{counters.Fixes} fixes tried, {failures.Count} exceptions ({counters.FixAllRuns} Fix All runs; {Slice}, seed {Seed}, {stopwatch.Elapsed.TotalSeconds:F0} s)";
-        RobustnessReport.Write(output, summary);
+        TestReport.Write(output, summary);
 
         if (failures.Count > 0)
         {

@@ -68,8 +68,7 @@ public class AP2001ConcurrencyRuntimeTests(PostgresServer server, ITestOutputHel
         Assert.True(ap2002Equal);
 
         var line = $"[runtime] AP2001: bad shape threw InvalidOperationException; sequential fix rows={sequential.Count}; factory fix rows={perOperation.Count}; AP2002 rewrite equal={ap2002Equal}";
-        output.WriteLine(line);
-        Console.WriteLine(line);
+        TestReport.Write(output, line);
     }
 
     private static async Task<bool> AP2002RewriteEqualsSequentialAsync(Factory factory)

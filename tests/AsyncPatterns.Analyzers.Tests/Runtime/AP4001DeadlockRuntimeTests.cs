@@ -110,8 +110,7 @@ public sealed class AP4001DeadlockRuntimeTests(PostgresServer server, ITestOutpu
 
     private void Log(string line)
     {
-        output.WriteLine(line);
-        Console.WriteLine(line);
+        TestReport.Write(output, line);
     }
 
     private sealed record LoadResult(int Deadlocks, int Committed, List<Exception> OtherErrors, TimeSpan Elapsed);

@@ -75,10 +75,9 @@ public sealed class AP5001SessionRuntimeTests(PostgresServer server, ITestOutput
             var roundTrip = beforeCounts.SequenceEqual(expected) && afterCounts.SequenceEqual(expected) && await store.CountAsync() >= 2;
 
             var line = $"[runtime] AP5001 sync store calls before fix: {syncBefore}, after fix: {syncAfter}, session round trip ok: {roundTrip}";
-            output.WriteLine(line);
+            TestReport.Write(output, line);
             output.WriteLine($"sync Get calls before fix: {syncGetsBefore}, after fix: {syncGetsAfter}; async Get calls after fix: {asyncGetsAfter}; " +
                              $"counters before: [{string.Join(", ", beforeCounts)}], after: [{string.Join(", ", afterCounts)}]");
-            Console.WriteLine(line);
 
             Assert.True(syncGetsBefore >= Requests, $"every request of the reported handler loads the session synchronously ({syncGetsBefore} sync Get calls)");
             Assert.Equal(0, syncGetsAfter);
