@@ -268,6 +268,25 @@ namespace AsyncPatterns.Analyzers.Core
             return null;
         }
 
+        /// <summary>
+        /// Whether the query a terminal operator runs is composed over a locking raw-SQL source
+        /// (<c>FromSql(... FOR UPDATE)</c>): such a query must stay where it is in its transaction.
+        /// </summary>
+        public static bool IsLockingQuery(IInvocationOperation terminal, DataAccessModel model)
+        {
+            IOperation? current = terminal;
+            for (var depth = 0; current != null && depth < 32; depth++, current = DataAccessModel.GetReceiver(DataAccessModel.Unwrap(current)))
+            {
+                if (current is IInvocationOperation invocation
+                    && Recognize(invocation, model, LockMethodSet.Empty, _ => true) is { Source: not RowLockSource.UserMethod })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static RowLockAcquisition? RecognizeSql(IInvocationOperation invocation)
         {
             // The SQL is the first parameter after the receiver: `sql` for FromSqlRaw/SqlQueryRaw/ExecuteSqlRaw,

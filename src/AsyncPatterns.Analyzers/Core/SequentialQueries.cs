@@ -58,7 +58,11 @@ namespace AsyncPatterns.Analyzers.Core
             if (value is null || DataAccessModel.Unwrap(value) is not IAwaitOperation awaitOperation
                 || DataAccessModel.Unwrap(awaitOperation.Operation) is not IInvocationOperation invocation
                 || model.Classify(invocation) is not { IsAsync: true, Context: not null } query
-                || !(query.Kind == DataAccessKind.Find || (query.Kind == DataAccessKind.QueryExecution && invocation.TargetMethod.Name != "ForEachAsync" && invocation.TargetMethod.Name != "LoadAsync")))
+                || !(query.Kind == DataAccessKind.Find || (query.Kind == DataAccessKind.QueryExecution && invocation.TargetMethod.Name != "ForEachAsync" && invocation.TargetMethod.Name != "LoadAsync"))
+
+                // Row locks are taken in a deliberate order inside their transaction (AP4001);
+                // running them together on separate contexts would defeat both.
+                || RowLocks.IsLockingQuery(invocation, model))
             {
                 return null;
             }

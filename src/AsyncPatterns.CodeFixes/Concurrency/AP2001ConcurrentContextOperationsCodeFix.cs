@@ -136,6 +136,14 @@ namespace AsyncPatterns.CodeFixes.Concurrency
                 return null;
             }
 
+            // Awaiting one after another (and the pending-task rewrites) need an async function:
+            // in sync code the added awaits would not compile (CS4033).
+            var needsAwait = sequential || shape == AP2001ConcurrentContextOperationsAnalyzer.ShapePending;
+            if (needsAwait && !AwaitPlacement.CanAwaitHere(invocationSyntax))
+            {
+                return null;
+            }
+
             var factory = properties.TryGetValue(AP2001ConcurrentContextOperationsAnalyzer.FactoryProperty, out var factoryName) ? factoryName : null;
             var rewriter = new Rewrite(document, root, semanticModel, model, factory, cancellationToken);
             var ok = shape switch

@@ -34,8 +34,19 @@ namespace AsyncPatterns.CodeFixes.Sessions
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(DiagnosticIds.SyncDistributedCacheCall);
 
-        // Each fix rewrites its own call inside a function that is already async.
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        // Calls nest (`cache.SetString(k, cache.GetString(a))`) and neighbouring fixes touch the same
+        // statement, which the batch merger drops. Fixing a document's calls one after another,
+        // last first, keeps every earlier diagnostic's name token where the analyzer saw it.
+        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        {
+            var current = document;
+            foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
+            {
+                current = await FixAsync(current, diagnostic, context.CancellationToken).ConfigureAwait(false);
+            }
+
+            return current;
+        });
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {

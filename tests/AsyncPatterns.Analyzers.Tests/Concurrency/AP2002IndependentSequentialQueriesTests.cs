@@ -62,6 +62,26 @@ public sealed class AP2002IndependentSequentialQueriesTests
     }
 
     [Fact]
+    public async Task NoDiagnostic_RowLockQueries()
+    {
+        // Found by the robustness test on AP4001's inputs: lock acquisitions are ordered on purpose
+        // (AP4001) and must not be started together on separate contexts.
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class C(ShopContext db)
+            {
+                private const string LockOrder = "SELECT * FROM Orders WITH (UPDLOCK, ROWLOCK) WHERE Id = ";
+
+                public async Task<decimal> M(int a, int b)
+                {
+                    var first = await db.Orders.FromSqlRaw(LockOrder + "{0}", Math.Min(a, b)).SingleAsync();
+                    var second = await db.Orders.FromSqlRaw(LockOrder + "{0}", Math.Max(a, b)).SingleAsync();
+                    return first.Total + second.Total;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_DependentQuery()
     {
         await VerifyCS.VerifyAnalyzerAsync(Usings + """

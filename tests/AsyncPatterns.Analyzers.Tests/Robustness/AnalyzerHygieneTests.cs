@@ -296,7 +296,9 @@ public sealed class AnalyzerHygieneTests(ITestOutputHelper output)
         "using Microsoft.EntityFrameworkCore; class C { void M(DbContext db) { db.SaveChangesAsync().GetAwaiter().",
         "using Microsoft.EntityFrameworkCore; using System.Threading.Tasks; class C { Task M(DbContext db) { return Task.WhenAll(db.SaveChangesAsync(), db.",
         "using Microsoft.EntityFrameworkCore; using System.Threading.Tasks; class C { void M(DbContext db) { System.Threading.Tasks.Parallel.ForEach(new[] { 1 }, i => db.",
-        "using Microsoft.EntityFrameworkCore; class C { void M(DbContext db) { var t = db.Database.BeginTransaction(); db.SaveChanges(); db.SaveChanges(); t.",
+        // Typing the commit of a transaction that is already disposed by its using declaration and
+        // committed on the line above: nothing finished is wrong yet.
+        "using Microsoft.EntityFrameworkCore; class C { void M(DbContext db) { using var t = db.Database.BeginTransaction(); db.SaveChanges(); db.SaveChanges(); t.Commit(); t.",
         "using Microsoft.EntityFrameworkCore; class C { void M(DbContext db) { db.Database.ExecuteSqlRaw(\"SELECT * FROM t FOR UPDATE",
         "using Microsoft.AspNetCore.Http; class C { void M(HttpContext c) { var s = c.Session.GetString(",
         "using Microsoft.AspNetCore.Http; class C { void M(HttpResponse r) { r.Cookies.Append(\"session\", \"x\", new CookieOptions { HttpOnly = ",
@@ -332,7 +334,11 @@ public sealed class AnalyzerHygieneTests(ITestOutputHelper output)
     [
         ("AP1005+AP3001", "Task.Run(", "two defects of one fire-and-forget: the task is dropped (AP3001, fix: await it) and the work uses a context that outlives its scope (AP1005, fix: a context of its own); DESIGN.md keeps AP1005 on discarded tasks too"),
         ("AP1005+AP3001", "Task.Factory.StartNew(", "as for Task.Run"),
+        ("AP1005+AP3001+AP3004", "Task.Run(", "the pair above, and AP3004 beside it (see OrthogonalRule)"),
+        ("AP3003+AP4002", "SaveChangesAsync().Wait(", "the save blocks (AP3003, fix: await it) and is one of several saves without a transaction (AP4002, fix: wrap them); independent fixes"),
     ];
+
+    private const string OrthogonalRule = "AP3004";
 
     [Fact]
     public async Task NoLine_GetsTwoOfOurDiagnostics()
@@ -353,6 +359,14 @@ public sealed class AnalyzerHygieneTests(ITestOutputHelper output)
             {
                 var lineText = text.Lines[line.Key].ToString().Trim();
                 var ids = string.Join("+", line.Select(d => d.Id).Order(StringComparer.Ordinal));
+                if (line.Count(d => d.Id != OrthogonalRule) <= 1)
+                {
+                    // AP3004 only asks for a missing token argument: it sits beside any other
+                    // finding on the same call, and its fix never touches the other's.
+                    allowedUsed++;
+                    continue;
+                }
+
                 if (markedLines.Contains(line.Key))
                 {
                     continue; // the test's markup expects both
