@@ -30,9 +30,10 @@ builder.Services.AddScoped<IOrderRepository, OrderRepository>();
 builder.Services.AddControllers();
 
 // The cart lives in the session, stored in the distributed cache (in memory here; Redis or SQL
-// Server in a farm).
-builder.Services.AddDistributedMemoryCache();
-builder.Services.AddSession();
+// Server in a farm). AP5002: the session cookie is readable by scripts (Services/SessionSetup.cs).
+builder.Services.AddShopSession();
+// AP5003: TokenService signs with a key written in source.
+builder.Services.AddSingleton<TokenService>();
 
 var app = builder.Build();
 
@@ -66,6 +67,7 @@ app.MapPost("/checkout", (int productId, int quantity, CheckoutService checkout,
     => checkout.CheckoutAsync(productId, quantity, cancellationToken));
 app.MapPost("/checkout/restock", (int productId, int quantity, CheckoutService checkout, CancellationToken cancellationToken)
     => checkout.RestockAsync(productId, quantity, cancellationToken));
+app.MapPost("/tokens", (string userName, TokenService tokens) => tokens.Issue(userName));
 app.MapGet("/", () => "ShopApp sample: see samples/README.md");
 
 app.Run();

@@ -142,6 +142,21 @@ namespace AsyncPatterns.Analyzers
             Categories.Transactions,
             DiagnosticSeverity.Warning,
             "A transaction that is not disposed keeps its connection and its locks until the context is disposed; one that is not committed on a path that ends normally is rolled back silently, losing the work done in it.");
+        public static readonly DiagnosticDescriptor AP5002InsecureSessionCookie = Create(
+            DiagnosticIds.InsecureSessionCookie,
+            "Insecure session cookie options",
+            "'{0}' {1}; {2}",
+            Categories.Sessions,
+            DiagnosticSeverity.Warning,
+            "The session cookie and the authentication cookie are bearer credentials: whoever holds them is the user. Keep them HttpOnly and Secure, never SameSite=None without Secure, and let idle sessions expire.");
+
+        public static readonly DiagnosticDescriptor AP5003HardCodedSecretKey = Create(
+            DiagnosticIds.HardCodedSecretKey,
+            "Hard-coded secret key",
+            "{0} is a hard-coded secret used as {1}; read it from configuration or a secret store",
+            Categories.Sessions,
+            DiagnosticSeverity.Warning,
+            "A signing or encryption key written in source is in every copy of the repository and every build; anyone who reads it can forge tokens or decrypt data, and it cannot be rotated without a release. Read keys from configuration backed by a secret store.");
 
         private static DiagnosticDescriptor Create(
             string id,

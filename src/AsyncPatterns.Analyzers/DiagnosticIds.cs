@@ -19,5 +19,7 @@ namespace AsyncPatterns.Analyzers
         public const string UnorderedRowLocks = "AP4001";
         public const string SaveChangesWithoutTransaction = "AP4002";
         public const string TransactionNotDisposedOrCommitted = "AP4003";
+        public const string InsecureSessionCookie = "AP5002";
+        public const string HardCodedSecretKey = "AP5003";
     }
 }
