@@ -9,6 +9,7 @@ namespace AsyncPatterns.Analyzers.Tests.Meta;
 /// layout an analyzer package needs: the compiler and the IDE load analyzers only from
 /// analyzers/dotnet/cs/, and a development dependency must add nothing to the consumer's
 /// references or dependency graph.</summary>
+[Collection(PackCollection.Name)]
 public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.PackedPackage>
 {
     private const string AnalyzersFolder = "analyzers/dotnet/cs/";
