@@ -86,6 +86,8 @@ public sealed class ShopAppServer : IAsyncLifetime
             ?? $"Data Source={Path.Combine(_dataDirectory, "shop.db")}";
         start.Environment["SHOPAPP_AUDIT_DB"] = $"Data Source={Path.Combine(_dataDirectory, "audit.db")}";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        // TokenService reads its signing key from configuration once AP5003's fix has run.
+        start.Environment["Signing__Key"] = "shopapp-tests-signing-key-0123456789";
 
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data);

@@ -221,6 +221,22 @@ public sealed class ShopAppTests(ShopAppServer app, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task Tokens_AreSignedAndCarryTheUser()
+    {
+        using var response = await Client.PostAsync("/tokens?userName=ann", content: null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = await response.Content.ReadAsStringAsync();
+        var parts = token.Split('.');
+        Assert.Equal(2, parts.Length);
+        var payload = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[0]));
+        Assert.StartsWith("ann|", payload);
+        Assert.Equal(32, Convert.FromBase64String(parts[1]).Length);
+
+        using var again = await Client.PostAsync("/tokens?userName=bob", content: null);
+        Assert.NotEqual(token, await again.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Audit_RecordsEveryApiRequest()
     {
         var before = await Client.GetFromJsonAsync<int>("/api/audit/count");

@@ -30,7 +30,9 @@ builder.Services.AddScoped<IOrderRepository, OrderRepository>();
 builder.Services.AddControllers();
 
 // The cart lives in the session, stored in the distributed cache (in memory here; Redis or SQL
-// Server in a farm). AP5002: the session cookie is readable by scripts (Services/SessionSetup.cs).
+// Server in a farm).
+builder.Services.AddDistributedMemoryCache();
+// AP5002: the session cookie is readable by scripts (Services/SessionSetup.cs).
 builder.Services.AddShopSession();
 // AP5003: TokenService signs with a key written in source.
 builder.Services.AddSingleton<TokenService>();

@@ -2,10 +2,9 @@ namespace ShopApp.Services;
 
 public static class SessionSetup
 {
-    /// <summary>The session keeps the visitor's cart between requests.</summary>
+    /// <summary>The session keeps the visitor's cart between requests, in the distributed cache.</summary>
     public static IServiceCollection AddShopSession(this IServiceCollection services)
     {
-        services.AddDistributedMemoryCache();
         services.AddSession(options =>
         {
             options.Cookie.Name = ".Shop.Session";
