@@ -35,6 +35,19 @@ public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.Packed
             $"'{AnalyzersFolder}{assembly}' is missing from the package.{_package.Listing}");
     }
 
+    [Theory]
+    [InlineData("build/AsyncPatterns.Analyzers.props")]
+    [InlineData("build/AsyncPatterns.Analyzers.targets")]
+    [InlineData("build/asyncpatterns_recommended.globalconfig")]
+    [InlineData("build/asyncpatterns_all.globalconfig")]
+    [InlineData("build/asyncpatterns_none.globalconfig")]
+    public void BuildFolder_HoldsAnalysisModeFile(string entry)
+    {
+        // NuGet imports build/<PackageId>.props/.targets into the consuming project; the targets
+        // select a .globalconfig by AsyncPatternsAnalysisMode (see docs/configuration.md).
+        Assert.True(_package.Entries.Contains(entry), $"'{entry}' is missing from the package.{_package.Listing}");
+    }
+
     [Fact]
     public void AnalyzersFolder_HoldsOnlyOurAssemblies()
     {
