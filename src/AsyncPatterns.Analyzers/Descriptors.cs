@@ -15,6 +15,7 @@ namespace AsyncPatterns.Analyzers
             public const string Tasks = "Tasks";
             public const string Transactions = "Transactions";
             public const string Sessions = "Sessions";
+            public const string Configuration = "Configuration";
         }
 
         public static readonly DiagnosticDescriptor AP1001StaticDbContext = Create(
@@ -142,7 +143,6 @@ namespace AsyncPatterns.Analyzers
             Categories.Transactions,
             DiagnosticSeverity.Warning,
             "A transaction that is not disposed keeps its connection and its locks until the context is disposed; one that is not committed on a path that ends normally is rolled back silently, losing the work done in it.");
-
         public static readonly DiagnosticDescriptor AP5002InsecureSessionCookie = Create(
             DiagnosticIds.InsecureSessionCookie,
             "Insecure session cookie options",
@@ -158,6 +158,14 @@ namespace AsyncPatterns.Analyzers
             Categories.Sessions,
             DiagnosticSeverity.Warning,
             "A signing or encryption key written in source is in every copy of the repository and every build; anyone who reads it can forge tokens or decrypt data, and it cannot be rotated without a release. Read keys from configuration backed by a secret store.");
+
+        public static readonly DiagnosticDescriptor AP9001InvalidOptionValue = Create(
+            DiagnosticIds.InvalidOptionValue,
+            "Invalid AsyncPatterns option value",
+            "'{0}' has the invalid value '{1}' in {2}; expected {3}",
+            Categories.Configuration,
+            DiagnosticSeverity.Warning,
+            "An async_patterns.* option in .editorconfig or .globalconfig does not parse. The option falls back to its default for the files it applies to; correct the value so the rules read it as intended.");
 
         private static DiagnosticDescriptor Create(
             string id,

@@ -21,5 +21,6 @@ namespace AsyncPatterns.Analyzers
         public const string TransactionNotDisposedOrCommitted = "AP4003";
         public const string InsecureSessionCookie = "AP5002";
         public const string HardCodedSecretKey = "AP5003";
+        public const string InvalidOptionValue = "AP9001";
     }
 }

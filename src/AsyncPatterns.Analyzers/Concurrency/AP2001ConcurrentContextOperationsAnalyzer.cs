@@ -43,7 +43,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = DataAccessModel.Create(start.Compilation);
+                var model = DataAccessModel.Create(start.Compilation, start.Options);
                 if (model is null || model.Types.Task is null)
                 {
                     return;

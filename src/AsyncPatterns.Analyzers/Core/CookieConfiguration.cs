@@ -62,15 +62,13 @@ namespace AsyncPatterns.Analyzers.Core
     internal sealed class CookieConfiguration
     {
         /// <summary>The <c>.editorconfig</c> key of the longest acceptable session idle timeout.</summary>
-        public const string MaxSessionIdleKey = "async_patterns.max_session_idle";
+        public const string MaxSessionIdleKey = OptionKeys.MaxSessionIdle;
 
         /// <summary>The default longest acceptable idle timeout: one day.</summary>
         public static readonly TimeSpan DefaultMaxSessionIdle = TimeSpan.FromDays(1);
 
         /// <summary>ASP.NET Core's default <c>SessionOptions.IdleTimeout</c>, which the fix restores.</summary>
         public static readonly TimeSpan FrameworkDefaultIdleTimeout = TimeSpan.FromMinutes(20);
-
-        private readonly ConcurrentDictionary<SyntaxTree, TimeSpan> _maxIdleByTree = new ConcurrentDictionary<SyntaxTree, TimeSpan>();
 
         private CookieConfiguration(Compilation compilation)
         {
@@ -215,15 +213,6 @@ namespace AsyncPatterns.Analyzers.Core
                     return null;
             }
         }
-
-        /// <summary>The longest acceptable idle timeout for a file: <c>async_patterns.max_session_idle</c>,
-        /// read once per tree.</summary>
-        public TimeSpan MaxSessionIdle(AnalyzerOptions options, SyntaxTree tree)
-            => _maxIdleByTree.GetOrAdd(tree, t =>
-                options.AnalyzerConfigOptionsProvider.GetOptions(t).TryGetValue(MaxSessionIdleKey, out var text)
-                && TryParseDuration(text, out var value)
-                    ? value
-                    : DefaultMaxSessionIdle);
 
         /// <summary>
         /// Parses <c>async_patterns.max_session_idle</c>: a number with a unit (<c>30m</c>, <c>8h</c>,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -35,18 +36,33 @@ namespace AsyncPatterns.Analyzers.Core
         private readonly ConcurrentDictionary<ISymbol, bool> _injectedMembers =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
-        private DataAccessModel(KnownTypes types)
+        private DataAccessModel(KnownTypes types, ImmutableArray<INamedTypeSymbol> configuredContextTypes)
         {
             Types = types;
+            ConfiguredContextTypes = configuredContextTypes;
         }
 
         public KnownTypes Types { get; }
 
-        /// <summary>Returns <c>null</c> when the compilation does not reference EF Core: rules then register nothing.</summary>
-        public static DataAccessModel? Create(Compilation compilation)
+        /// <summary>The types of <c>async_patterns.dbcontext_types</c> that the compilation defines:
+        /// the user's own context base classes or interfaces, treated as contexts.</summary>
+        public ImmutableArray<INamedTypeSymbol> ConfiguredContextTypes { get; }
+
+        /// <summary>
+        /// Returns <c>null</c> when the compilation does not reference EF Core: rules then register
+        /// nothing (configured context types alone do not enable the EF rules). With
+        /// <paramref name="options"/>, <c>async_patterns.dbcontext_types</c> adds context types.
+        /// </summary>
+        public static DataAccessModel? Create(Compilation compilation, AnalyzerOptions? options = null)
         {
             var types = KnownTypes.Create(compilation);
-            return types.DbContext is null ? null : new DataAccessModel(types);
+            if (types.DbContext is null)
+            {
+                return null;
+            }
+
+            var configured = TreeOptions.ReadDbContextTypes(options, compilation).Resolve(compilation);
+            return new DataAccessModel(types, configured);
         }
 
         /// <summary>Any DbContext subclass, and a type parameter constrained to one (<c>TContext : DbContext</c>).</summary>
@@ -59,8 +75,23 @@ namespace AsyncPatterns.Analyzers.Core
                 case ITypeParameterSymbol typeParameter:
                     return typeParameter.ConstraintTypes.Any(IsDbContextType);
                 default:
-                    return type.InheritsFromOrEquals(Types.DbContext);
+                    return type.InheritsFromOrEquals(Types.DbContext) || IsConfiguredContextType(type);
             }
+        }
+
+        private bool IsConfiguredContextType(ITypeSymbol type)
+        {
+            foreach (var configured in ConfiguredContextTypes)
+            {
+                if (configured.TypeKind == TypeKind.Interface
+                    ? type.IsType(configured) || type.Implements(configured)
+                    : type.InheritsFromOrEquals(configured))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public bool IsDbSetType(ITypeSymbol? type) => type.InheritsFromOrEquals(Types.DbSet);

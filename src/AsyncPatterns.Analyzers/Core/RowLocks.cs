@@ -82,7 +82,7 @@ namespace AsyncPatterns.Analyzers.Core
     /// <summary>The user's own lock methods, from <c>async_patterns.lock_methods = MyRepo.LockAccountAsync, LockRow</c>.</summary>
     internal sealed class LockMethodSet
     {
-        public const string OptionName = "async_patterns.lock_methods";
+        public const string OptionName = OptionKeys.LockMethods;
 
         public static readonly LockMethodSet Empty = new LockMethodSet(ImmutableArray<(string? Type, string Method)>.Empty);
 
@@ -119,10 +119,28 @@ namespace AsyncPatterns.Analyzers.Core
             return new LockMethodSet(builder.ToImmutable());
         }
 
-        public static LockMethodSet FromOptions(AnalyzerOptions options, SyntaxTree tree)
-            => options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(OptionName, out var value)
-                ? Parse(value)
-                : Empty;
+        /// <summary>Like <see cref="Parse"/>, but fails when an entry is not <c>Method</c> or
+        /// <c>Type.Method</c> made of C# identifiers (the option then falls back to no methods, and AP9001 reports it).</summary>
+        public static bool TryParse(string? value, out LockMethodSet set)
+        {
+            set = Empty;
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return true;
+            }
+
+            foreach (var raw in value!.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var entry = raw.Trim();
+                if (entry.Length != 0 && !DbContextTypesOption.IsQualifiedName(entry, allowArity: false))
+                {
+                    return false;
+                }
+            }
+
+            set = Parse(value);
+            return true;
+        }
 
         public bool Contains(IMethodSymbol method)
         {

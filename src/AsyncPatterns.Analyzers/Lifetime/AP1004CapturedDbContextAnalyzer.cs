@@ -41,7 +41,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = DataAccessModel.Create(start.Compilation);
+                var model = DataAccessModel.Create(start.Compilation, start.Options);
                 if (model is null)
                 {
                     return;

@@ -42,7 +42,7 @@ namespace AsyncPatterns.Analyzers.Sessions
                     return;
                 }
 
-                var preloaded = new BooleanTreeOption(start.Options.AnalyzerConfigOptionsProvider, OptionKeys.SessionPreloaded, defaultValue: false);
+                var preloaded = TreeOptions.Create(start.Options).SessionPreloaded;
                 start.RegisterOperationBlockAction(c => AnalyzeBlock(c, types, preloaded));
             });
         }

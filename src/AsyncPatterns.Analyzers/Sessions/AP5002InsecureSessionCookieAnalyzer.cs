@@ -51,11 +51,12 @@ namespace AsyncPatterns.Analyzers.Sessions
                     return;
                 }
 
-                start.RegisterOperationAction(c => Analyze(c, cookies), OperationKind.SimpleAssignment);
+                var maxSessionIdle = TreeOptions.Create(start.Options).MaxSessionIdle;
+                start.RegisterOperationAction(c => Analyze(c, cookies, maxSessionIdle), OperationKind.SimpleAssignment);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, CookieConfiguration cookies)
+        private static void Analyze(OperationAnalysisContext context, CookieConfiguration cookies, TreeOption<TimeSpan> maxSessionIdle)
         {
             var assignment = (ISimpleAssignmentOperation)context.Operation;
             var setting = cookies.Classify(assignment);
@@ -110,7 +111,7 @@ namespace AsyncPatterns.Analyzers.Sessions
                         return;
                     }
 
-                    var max = cookies.MaxSessionIdle(context.Options, assignment.Syntax.SyntaxTree);
+                    var max = maxSessionIdle.Get(assignment.Syntax.SyntaxTree);
                     var infinite = idle.Value == TimeSpan.MaxValue || idle.Value < TimeSpan.Zero;
                     if (!infinite && idle.Value <= max)
                     {
@@ -121,7 +122,7 @@ namespace AsyncPatterns.Analyzers.Sessions
                     properties = properties.Add(IdleSecondsProperty, ((long)Math.Floor(fixValue.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
                     consequence = infinite
                         ? "never expires an idle session, so a stolen session id stays valid for good"
-                        : "keeps an idle session alive longer than the " + Format(max) + " allowed by " + CookieConfiguration.MaxSessionIdleKey;
+                        : "keeps an idle session alive longer than the " + Format(max) + " allowed by " + OptionKeys.MaxSessionIdle;
                     remedy = "use at most " + Format(fixValue);
                     break;
 

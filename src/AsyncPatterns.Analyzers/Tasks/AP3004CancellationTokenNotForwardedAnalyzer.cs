@@ -51,7 +51,7 @@ namespace AsyncPatterns.Analyzers.Tasks
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = DataAccessModel.Create(start.Compilation);
+                var model = DataAccessModel.Create(start.Compilation, start.Options);
                 if (model is null || model.Types.CancellationToken is null)
                 {
                     return;

@@ -66,14 +66,14 @@ namespace AsyncPatterns.Analyzers.Transactions
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = DataAccessModel.Create(start.Compilation);
+                var model = DataAccessModel.Create(start.Compilation, start.Options);
                 if (model is null)
                 {
                     return;
                 }
 
                 // The lock-method option is read once per tree, not once per method.
-                var lockMethods = new ConcurrentDictionary<SyntaxTree, LockMethodSet>();
+                var lockMethods = TreeOptions.Create(start.Options).LockMethods;
                 var orderOperator = HasEnumerableOrder(model.Types.Enumerable) ? "Order" : "OrderBy";
                 start.RegisterOperationBlockAction(c =>
                 {
@@ -83,7 +83,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                         return;
                     }
 
-                    var methods = lockMethods.GetOrAdd(tree, t => LockMethodSet.FromOptions(c.Options, t));
+                    var methods = lockMethods.Get(tree);
                     foreach (var block in c.OperationBlocks)
                     {
                         AnalyzeBlock(c, model, methods, block, orderOperator);

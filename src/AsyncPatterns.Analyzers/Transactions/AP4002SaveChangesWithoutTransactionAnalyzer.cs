@@ -42,7 +42,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(compilationStart =>
             {
-                var model = DataAccessModel.Create(compilationStart.Compilation);
+                var model = DataAccessModel.Create(compilationStart.Compilation, compilationStart.Options);
                 if (model is null)
                 {
                     return;

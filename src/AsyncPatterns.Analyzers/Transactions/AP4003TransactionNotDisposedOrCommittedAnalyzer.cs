@@ -43,7 +43,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(compilationStart =>
             {
-                var model = DataAccessModel.Create(compilationStart.Compilation);
+                var model = DataAccessModel.Create(compilationStart.Compilation, compilationStart.Options);
                 if (model is null)
                 {
                     return;

@@ -9,6 +9,7 @@ namespace AsyncPatterns.Analyzers.Tests.Meta;
 /// layout an analyzer package needs: the compiler and the IDE load analyzers only from
 /// analyzers/dotnet/cs/, and a development dependency must add nothing to the consumer's
 /// references or dependency graph.</summary>
+[Collection(PackCollection.Name)]
 public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.PackedPackage>
 {
     private const string AnalyzersFolder = "analyzers/dotnet/cs/";
@@ -32,6 +33,19 @@ public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.Packed
         Assert.True(
             _package.Entries.Contains(AnalyzersFolder + assembly),
             $"'{AnalyzersFolder}{assembly}' is missing from the package.{_package.Listing}");
+    }
+
+    [Theory]
+    [InlineData("build/AsyncPatterns.Analyzers.props")]
+    [InlineData("build/AsyncPatterns.Analyzers.targets")]
+    [InlineData("build/asyncpatterns_recommended.globalconfig")]
+    [InlineData("build/asyncpatterns_all.globalconfig")]
+    [InlineData("build/asyncpatterns_none.globalconfig")]
+    public void BuildFolder_HoldsAnalysisModeFile(string entry)
+    {
+        // NuGet imports build/<PackageId>.props/.targets into the consuming project; the targets
+        // select a .globalconfig by AsyncPatternsAnalysisMode (see docs/configuration.md).
+        Assert.True(_package.Entries.Contains(entry), $"'{entry}' is missing from the package.{_package.Listing}");
     }
 
     [Fact]

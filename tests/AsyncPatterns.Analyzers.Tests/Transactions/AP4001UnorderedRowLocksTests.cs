@@ -407,6 +407,36 @@ public sealed class AP4001UnorderedRowLocksTests
         await test.RunAsync();
     }
 
+    [Theory]
+    [InlineData("root = true\n[*.cs]\nasync_patterns.lock_methods = MyRepo.LockAccountAsync()\n")]
+    [InlineData("root = true\n[*.cs]\nasync_patterns.lock_methods = MyRepo..LockAccountAsync\n")]
+    [InlineData("root = true\n[*.cs]\nasync_patterns.lock_methods = MyRepo.LockAccountAsync, 1Lock\n")]
+    [InlineData("root = true\n[*.cs]\nasync_patterns.lock_methods =\n")]
+    [InlineData(null)]
+    public async Task Option_UserLockMethods_InvalidOrAbsent_FallsBackToNone(string? editorconfig)
+    {
+        // An invalid value falls back to the default, no user lock methods (AP9001 reports the value).
+        var test = new CSharpAnalyzerTest<AsyncPatterns.Analyzers.Transactions.AP4001UnorderedRowLocksAnalyzer>
+        {
+            TestCode = Usings + Repository + """
+                public class Bank(MyRepo repo)
+                {
+                    public async Task TransferAsync(int fromId, int toId)
+                    {
+                        var from = await repo.LockAccountAsync(fromId);
+                        var to = await repo.LockAccountAsync(toId);
+                    }
+                }
+                """,
+        };
+        if (editorconfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorconfig));
+        }
+
+        await test.RunAsync();
+    }
+
     [Fact]
     public async Task Fix_GuidKeys_UseCompareTo()
     {
