@@ -278,7 +278,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     }
                 }
 
-                if (disposeSites.Count > 0 && !LeaksOnSomePath(context, creation, creationFunction, disposeSites))
+                if (disposeSites.Count > 0 && !LeaksOnSomePath(context, creation, disposeSites))
                 {
                     return;
                 }
@@ -536,22 +536,9 @@ namespace AsyncPatterns.Analyzers.Lifetime
             /// consulted when the method disposes the context somewhere outside a finally block.
             /// Exceptions thrown by calls are not paths here (the finally/using shapes cover those).
             /// </summary>
-            private static bool LeaksOnSomePath(OperationBlockAnalysisContext context, IOperation creation, IOperation? creationFunction, List<SyntaxNode> disposeSites)
+            private static bool LeaksOnSomePath(OperationBlockAnalysisContext context, IOperation creation, List<SyntaxNode> disposeSites)
             {
-                ControlFlowGraph? graph;
-                try
-                {
-                    graph = GetGraph(context, creation, creationFunction);
-                }
-                catch (System.ArgumentException)
-                {
-                    graph = null;
-                }
-                catch (System.InvalidOperationException)
-                {
-                    graph = null;
-                }
-
+                var graph = ControlFlowPaths.GetGraph(context, creation);
                 if (graph is null)
                 {
                     return false;
@@ -669,87 +656,6 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 }
 
                 return false;
-            }
-
-            private static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation creation, IOperation? creationFunction)
-            {
-                // The operation block that contains the creation, and the lambdas and local
-                // functions between them, outermost last.
-                var functions = new List<IOperation>();
-                IOperation? block = null;
-                for (var current = creation.Parent; current != null && block is null; current = current.Parent)
-                {
-                    if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                    {
-                        functions.Add(current);
-                    }
-
-                    foreach (var candidate in context.OperationBlocks)
-                    {
-                        if (ReferenceEquals(candidate, current))
-                        {
-                            block = candidate;
-                        }
-                    }
-                }
-
-                if (block is null)
-                {
-                    return null;
-                }
-
-                var graph = context.GetControlFlowGraph(block);
-                for (var i = functions.Count - 1; i >= 0 && graph != null; i--)
-                {
-                    switch (functions[i])
-                    {
-                        case ILocalFunctionOperation localFunction:
-                            graph = graph.LocalFunctions.Contains(localFunction.Symbol)
-                                ? graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol)
-                                : null;
-                            break;
-                        case IAnonymousFunctionOperation lambda:
-                            var flow = FindFlowLambda(graph, lambda.Symbol);
-                            graph = flow is null ? null : graph.GetAnonymousFunctionControlFlowGraph(flow);
-                            break;
-                    }
-                }
-
-                return graph;
-            }
-
-            private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
-            {
-                foreach (var block in graph.Blocks)
-                {
-                    foreach (var operation in block.Operations)
-                    {
-                        if (FindFlowLambda(operation, symbol) is { } found)
-                        {
-                            return found;
-                        }
-                    }
-
-                    if (block.BranchValue != null && FindFlowLambda(block.BranchValue, symbol) is { } inBranch)
-                    {
-                        return inBranch;
-                    }
-                }
-
-                return null;
-            }
-
-            private static IFlowAnonymousFunctionOperation? FindFlowLambda(IOperation operation, IMethodSymbol symbol)
-            {
-                foreach (var descendant in operation.DescendantsAndSelf())
-                {
-                    if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
-                    {
-                        return flow;
-                    }
-                }
-
-                return null;
             }
         }
     }
