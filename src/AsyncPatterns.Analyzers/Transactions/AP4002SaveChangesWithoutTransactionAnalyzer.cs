@@ -106,7 +106,8 @@ namespace AsyncPatterns.Analyzers.Transactions
             {
                 for (var j = 0; j < i; j++)
                 {
-                    if (!AreExclusive(writes[j].Invocation, writes[i].Invocation))
+                    if (!AreExclusive(writes[j].Invocation, writes[i].Invocation)
+                        && !AreSeparateGuardedSteps(writes[j], writes[i], instance, model))
                     {
                         reported = writes[i];
                         var names = writes.Select(w => w.Invocation.TargetMethod.Name).Distinct().ToList();
@@ -207,6 +208,50 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Two writes that each finish their own guarded step: <c>if (!await db.X.AnyAsync()) { ...;
+        /// await db.SaveChangesAsync(); }</c> twice, as seeding code does. Each step checks the
+        /// database before it writes, so a failure part-way is repaired by the next run and the
+        /// steps need no common transaction (found on eShopOnWeb's catalog seed, docs/real-world.md).
+        /// </summary>
+        private static bool AreSeparateGuardedSteps(DataAccessOperation earlier, DataAccessOperation later, ContextInstance instance, DataAccessModel model)
+        {
+            var first = GuardOf(earlier.Invocation, instance, model);
+            var second = GuardOf(later.Invocation, instance, model);
+            return first != null && second != null && !ReferenceEquals(first, second);
+        }
+
+        /// <summary>The <c>if</c> whose block the write ends, when its condition queries the same context.</summary>
+        private static IConditionalOperation? GuardOf(IOperation write, ContextInstance instance, DataAccessModel model)
+        {
+            IOperation statement = write;
+            while (statement.Parent is { } parent && parent is not IBlockOperation)
+            {
+                statement = parent;
+            }
+
+            if (statement.Parent is not IBlockOperation block
+                || block.Operations.Length == 0
+                || !ReferenceEquals(block.Operations[block.Operations.Length - 1], statement)
+                || block.Parent is not IConditionalOperation { WhenFalse: null } guard
+                || !ReferenceEquals(guard.WhenTrue, block))
+            {
+                return null;
+            }
+
+            foreach (var operation in guard.Condition.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation invocation
+                    && model.Classify(invocation) is { Kind: DataAccessKind.QueryExecution } query
+                    && instance.Equals(query.Context))
+                {
+                    return guard;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>A write inside a loop of its own function that is not followed by a <c>break</c>, <c>return</c> or <c>throw</c> in the loop body.</summary>

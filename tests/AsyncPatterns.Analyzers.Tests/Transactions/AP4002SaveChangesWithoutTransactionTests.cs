@@ -284,6 +284,50 @@ public class AP4002SaveChangesWithoutTransactionTests
         """);
 
     [Fact]
+    public Task NoDiagnostic_SeedStepsEachGuardedByAQuery() => VerifyAsync("""
+        // Found on a real app's seed method (docs/real-world.md): each step checks the database
+        // before writing, so a failure part-way is repaired by the next run.
+        class Seed(ShopContext db)
+        {
+            public async Task RunAsync(CancellationToken ct)
+            {
+                if (!await db.Orders.AnyAsync(ct))
+                {
+                    db.Orders.Add(new Order());
+                    await db.SaveChangesAsync(ct);
+                }
+
+                if (!await db.Stock.AnyAsync(ct))
+                {
+                    db.Stock.Add(new Stock { Quantity = 10 });
+                    await db.SaveChangesAsync(ct);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Diagnostic_StepsGuardedByAFlagNotAQuery() => VerifyAsync("""
+        class Seed(ShopContext db)
+        {
+            public async Task RunAsync(bool orders, bool stock, CancellationToken ct)
+            {
+                if (orders)
+                {
+                    db.Orders.Add(new Order());
+                    await db.SaveChangesAsync(ct);
+                }
+
+                if (stock)
+                {
+                    db.Stock.Add(new Stock { Quantity = 10 });
+                    await db.[|SaveChangesAsync|](ct);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task NoDiagnostic_TwoBulkUpdatesWithoutSaveChanges() => VerifyAsync("""
         class Cleanup(ShopContext db)
         {
