@@ -62,6 +62,24 @@ public sealed class AnalysisModeTests : IClassFixture<AnalysisModeTests.Throwawa
         Assert.Null(diagnostics.FirstOrDefault(d => d.Id == "AP3004"));
     }
 
+    [Theory]
+    [InlineData("async_patterns.session_preloaded = maybe", true)]
+    [InlineData("async_patterns.session_preloaded = true", false)]
+    [InlineData("async_patterns.max_session_idle = forever", true)]
+    [InlineData("async_patterns.max_session_idle = 8h", false)]
+    [InlineData("async_patterns.lock_methods = Bank.", true)]
+    [InlineData("async_patterns.lock_methods = Bank.LockAccountAsync, LockRow", false)]
+    [InlineData(null, false)]
+    public async Task Option_ThroughThePackage_InvalidValuesRaiseAP9001(string? option, bool invalid)
+    {
+        // The options reach the packed analyzers through the consumer's .editorconfig, as in a real project.
+        var editorconfig = option is null ? null : "root = true\n[*.cs]\n" + option + "\n";
+        var (run, diagnostics) = await _project.BuildAsync(null, editorconfig);
+        Assert.True(run.Succeeded, run.Describe() + "\n" + run.Tail());
+        Assert.Equal(invalid, diagnostics.Any(d => d.Id == "AP9001"));
+        Assert.Equal("warning", diagnostics.FirstOrDefault(d => d.Id == "AP3001")?.Level);
+    }
+
     /// <summary>Packs once and restores once for the class; each test builds (no incremental build).</summary>
     public sealed class ThrowawayProject : IAsyncLifetime
     {
