@@ -72,12 +72,12 @@ namespace AsyncPatterns.Analyzers.Core
 
         /// <summary>
         /// Whether some path from the operation at <paramref name="start"/> reaches the end of the
-        /// function normally (falling off the end or <c>return</c>) without passing an operation
-        /// for which <paramref name="isStop"/> holds. Paths that end in <c>throw</c> and the
-        /// exceptional paths into <c>catch</c> blocks do not count. <c>null</c> when the start is not
-        /// in the graph.
+        /// function (falling off the end or <c>return</c>; with <paramref name="throwEndsPath"/>, an
+        /// explicit <c>throw</c> too) without passing an operation for which <paramref name="isStop"/>
+        /// holds, directly or in a <c>finally</c> the path runs on its way out. The exceptional paths
+        /// into <c>catch</c> blocks do not count. <c>null</c> when the start is not in the graph.
         /// </summary>
-        public static bool? ReachesExitWithout(ControlFlowGraph graph, SyntaxNode start, Func<IOperation, bool> isStop)
+        public static bool? ReachesExitWithout(ControlFlowGraph graph, SyntaxNode start, Func<IOperation, bool> isStop, bool throwEndsPath = false)
         {
             var blocks = graph.Blocks;
             var stops = new bool[blocks.Length];
@@ -88,6 +88,9 @@ namespace AsyncPatterns.Analyzers.Core
                 for (var i = 0; i < count; i++)
                 {
                     var operation = i < block.Operations.Length ? block.Operations[i] : block.BranchValue!;
+
+                    // The first operation that holds the start: later ones may be the implicit
+                    // finally of a using statement whose resource it is.
                     if (startBlock < 0 && operation.Syntax.SyntaxTree == start.SyntaxTree && operation.Syntax.Span.Contains(start.Span))
                     {
                         startBlock = block.Ordinal;
@@ -124,9 +127,19 @@ namespace AsyncPatterns.Analyzers.Core
                 var block = pending.Pop();
                 foreach (var branch in new[] { block.ConditionalSuccessor, block.FallThroughSuccessor })
                 {
-                    var destination = branch?.Destination;
+                    if (branch is null || RunsStoppingFinally(branch, stops))
+                    {
+                        continue;
+                    }
+
+                    var destination = branch.Destination;
                     if (destination is null)
                     {
+                        if (throwEndsPath && branch.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow)
+                        {
+                            return true;
+                        }
+
                         continue;
                     }
 
@@ -142,6 +155,22 @@ namespace AsyncPatterns.Analyzers.Core
 
                     visited[destination.Ordinal] = true;
                     pending.Push(destination);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool RunsStoppingFinally(ControlFlowBranch branch, bool[] stops)
+        {
+            foreach (var region in branch.FinallyRegions)
+            {
+                for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && ordinal < stops.Length; ordinal++)
+                {
+                    if (stops[ordinal])
+                    {
+                        return true;
+                    }
                 }
             }
 

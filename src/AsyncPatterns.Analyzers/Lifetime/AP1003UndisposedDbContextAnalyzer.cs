@@ -538,120 +538,20 @@ namespace AsyncPatterns.Analyzers.Lifetime
             /// </summary>
             private static bool LeaksOnSomePath(OperationBlockAnalysisContext context, IOperation creation, List<SyntaxNode> disposeSites)
             {
+                // An explicit throw leaks the context as surely as a return does.
                 var graph = ControlFlowPaths.GetGraph(context, creation);
-                if (graph is null)
-                {
-                    return false;
-                }
-
-                var tree = creation.Syntax.SyntaxTree;
-                var span = creation.Syntax.Span;
-                var blocks = graph.Blocks;
-                var disposing = new bool[blocks.Length];
-                int startBlock = -1, startIndex = -1;
-                foreach (var block in blocks)
-                {
-                    var count = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
-                    for (var i = 0; i < count; i++)
-                    {
-                        var operation = i < block.Operations.Length ? block.Operations[i] : block.BranchValue!;
-                        if (operation.Syntax.SyntaxTree == tree && operation.Syntax.Span.Contains(span))
-                        {
-                            startBlock = block.Ordinal;
-                            startIndex = i;
-                        }
-
-                        if (!disposing[block.Ordinal] && Disposes(operation, disposeSites))
-                        {
-                            disposing[block.Ordinal] = true;
-                        }
-                    }
-                }
-
-                if (startBlock < 0)
-                {
-                    return false;
-                }
-
-                var first = blocks[startBlock];
-                var firstCount = first.Operations.Length + (first.BranchValue is null ? 0 : 1);
-                for (var i = startIndex + 1; i < firstCount; i++)
-                {
-                    if (Disposes(i < first.Operations.Length ? first.Operations[i] : first.BranchValue!, disposeSites))
-                    {
-                        return false;
-                    }
-                }
-
-                var visited = new bool[blocks.Length];
-                var pending = new Stack<BasicBlock>();
-                pending.Push(first);
-                while (pending.Count > 0)
-                {
-                    var block = pending.Pop();
-                    foreach (var branch in new[] { block.ConditionalSuccessor, block.FallThroughSuccessor })
-                    {
-                        if (branch is null || RunsDisposingFinally(branch, disposing))
-                        {
-                            continue;
-                        }
-
-                        var destination = branch.Destination;
-                        if (destination is null)
-                        {
-                            if (branch.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow)
-                            {
-                                return true;
-                            }
-
-                            continue;
-                        }
-
-                        if (destination.Kind == BasicBlockKind.Exit)
-                        {
-                            return true;
-                        }
-
-                        if (visited[destination.Ordinal] || disposing[destination.Ordinal])
-                        {
-                            continue;
-                        }
-
-                        visited[destination.Ordinal] = true;
-                        pending.Push(destination);
-                    }
-                }
-
-                return false;
+                return graph != null
+                       && ControlFlowPaths.ReachesExitWithout(graph, creation.Syntax, operation => IsDisposeSite(operation, disposeSites), throwEndsPath: true) == true;
             }
 
-            private static bool RunsDisposingFinally(ControlFlowBranch branch, bool[] disposing)
+            private static bool IsDisposeSite(IOperation operation, List<SyntaxNode> disposeSites)
             {
-                foreach (var region in branch.FinallyRegions)
+                var syntax = operation.Syntax;
+                foreach (var site in disposeSites)
                 {
-                    for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && ordinal < disposing.Length; ordinal++)
+                    if (site.SyntaxTree == syntax.SyntaxTree && site.Span.Contains(syntax.Span))
                     {
-                        if (disposing[ordinal])
-                        {
-                            return true;
-                        }
-                    }
-                }
-
-                return false;
-            }
-
-            private static bool Disposes(IOperation operation, List<SyntaxNode> disposeSites)
-            {
-                foreach (var descendant in operation.DescendantsAndSelf())
-                {
-                    var syntax = descendant.Syntax;
-                    foreach (var site in disposeSites)
-                    {
-                        if (site.SyntaxTree == syntax.SyntaxTree && site.Span.Contains(syntax.Span))
-                        {
-                            return true;
-                        }
+                        return true;
                     }
                 }
 
