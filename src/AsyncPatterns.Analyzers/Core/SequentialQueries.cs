@@ -73,19 +73,31 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>
         /// The runs of independent awaited queries among the block's statements: each run has at
         /// least two queries, and every query of a run reads nothing that an earlier one of the run
-        /// writes (checked with data-flow analysis).
+        /// writes.
         /// </summary>
         public static ImmutableArray<ImmutableArray<AwaitedQuery>> FindRuns(DataAccessModel model, IBlockOperation block)
         {
-            var runs = ImmutableArray.CreateBuilder<ImmutableArray<AwaitedQuery>>();
-            var semanticModel = block.SemanticModel;
-            if (semanticModel is null)
+            var statements = block.Operations;
+            var candidates = new AwaitedQuery?[statements.Length];
+            var anyPair = false;
+            for (var i = 0; i < statements.Length; i++)
             {
-                return runs.ToImmutable();
+                candidates[i] = AsAwaitedQuery(model, statements[i]);
+                anyPair |= i > 0 && candidates[i] != null && candidates[i - 1] != null;
             }
 
+            // Most blocks hold no two awaited queries in a row: they cost the pattern checks above
+            // and nothing more.
+            if (!anyPair)
+            {
+                return ImmutableArray<ImmutableArray<AwaitedQuery>>.Empty;
+            }
+
+            var runs = ImmutableArray.CreateBuilder<ImmutableArray<AwaitedQuery>>();
             var current = new List<AwaitedQuery>();
             var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var reads = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var writes = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             void Close()
             {
                 if (current.Count >= 2)
@@ -97,34 +109,116 @@ namespace AsyncPatterns.Analyzers.Core
                 written.Clear();
             }
 
-            foreach (var statement in block.Operations)
+            for (var i = 0; i < statements.Length; i++)
             {
-                var query = AsAwaitedQuery(model, statement);
-                if (query is null)
+                var query = candidates[i];
+                var isolated = query is null
+                               || ((i == 0 || candidates[i - 1] is null) && (i == statements.Length - 1 || candidates[i + 1] is null));
+                if (query is null || isolated)
                 {
                     Close();
                     continue;
                 }
 
-                var flow = semanticModel.AnalyzeDataFlow(statement.Syntax);
-                if (flow is null || !flow.Succeeded)
-                {
-                    Close();
-                    continue;
-                }
-
-                if (current.Count > 0 && (flow.ReadInside.Any(written.Contains) || flow.WrittenInside.Any(written.Contains) || written.Contains(query.Target)))
+                reads.Clear();
+                writes.Clear();
+                CollectVariableAccess(query.Statement, reads, writes);
+                if (current.Count > 0 && (reads.Overlaps(written) || writes.Overlaps(written) || written.Contains(query.Target)))
                 {
                     Close();
                 }
 
                 current.Add(query);
-                written.UnionWith(flow.WrittenInside);
+                written.UnionWith(writes);
                 written.Add(query.Target);
             }
 
             Close();
             return runs.ToImmutable();
+        }
+
+        /// <summary>
+        /// The locals and parameters a statement reads and writes, lambdas included: what
+        /// <c>SemanticModel.AnalyzeDataFlow</c> reports as ReadInside/WrittenInside, from the
+        /// operation tree at hand (data-flow analysis walks the whole method for each statement).
+        /// A variable both read and written (<c>x++</c>, <c>ref x</c>) is in both sets.
+        /// </summary>
+        internal static void CollectVariableAccess(IOperation statement, HashSet<ISymbol> reads, HashSet<ISymbol> writes)
+        {
+            foreach (var operation in statement.DescendantsAndSelf())
+            {
+                ISymbol? variable;
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator:
+                        if (declarator.GetVariableInitializer() != null)
+                        {
+                            writes.Add(declarator.Symbol);
+                        }
+
+                        continue;
+                    case ILocalReferenceOperation local:
+                        variable = local.Local;
+                        if (local.IsDeclaration)
+                        {
+                            writes.Add(variable);
+                            continue;
+                        }
+
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        variable = parameter.Parameter;
+                        break;
+                    default:
+                        continue;
+                }
+
+                switch (AccessOf(operation))
+                {
+                    case Access.Write:
+                        writes.Add(variable);
+                        break;
+                    case Access.ReadWrite:
+                        reads.Add(variable);
+                        writes.Add(variable);
+                        break;
+                    default:
+                        reads.Add(variable);
+                        break;
+                }
+            }
+        }
+
+        private enum Access
+        {
+            Read,
+            Write,
+            ReadWrite,
+        }
+
+        private static Access AccessOf(IOperation reference)
+        {
+            var child = reference;
+            var parent = reference.Parent;
+
+            // `(a, b) = ...` and `var (a, b) = ...`: the variables inside the tuple target are written.
+            while (parent is ITupleOperation or IDeclarationExpressionOperation)
+            {
+                child = parent;
+                parent = parent.Parent;
+            }
+
+            return parent switch
+            {
+                ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, child) => Access.Write,
+                IDeconstructionAssignmentOperation deconstruction when ReferenceEquals(deconstruction.Target, child) => Access.Write,
+                ICompoundAssignmentOperation compound when ReferenceEquals(compound.Target, child) => Access.ReadWrite,
+                ICoalesceAssignmentOperation coalesce when ReferenceEquals(coalesce.Target, child) => Access.ReadWrite,
+                IIncrementOrDecrementOperation => Access.ReadWrite,
+                IArgumentOperation { Parameter.RefKind: RefKind.Out } => Access.Write,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref } => Access.ReadWrite,
+                _ => Access.Read,
+            };
         }
     }
 }
