@@ -41,24 +41,7 @@ namespace AsyncPatterns.Analyzers.Core
 
             try
             {
-                var graph = context.GetControlFlowGraph(block);
-                for (var i = functions.Count - 1; i >= 0 && graph != null; i--)
-                {
-                    switch (functions[i])
-                    {
-                        case ILocalFunctionOperation localFunction:
-                            graph = graph.LocalFunctions.Contains(localFunction.Symbol)
-                                ? graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol)
-                                : null;
-                            break;
-                        case IAnonymousFunctionOperation lambda:
-                            var flow = FindFlowLambda(graph, lambda.Symbol);
-                            graph = flow is null ? null : graph.GetAnonymousFunctionControlFlowGraph(flow);
-                            break;
-                    }
-                }
-
-                return graph;
+                return Descend(context.GetControlFlowGraph(block), functions);
             }
             catch (ArgumentException)
             {
@@ -68,6 +51,57 @@ namespace AsyncPatterns.Analyzers.Core
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// The same from an operation action: the graph of the operation block that holds
+        /// <paramref name="operation"/> is the one the driver builds (and caches) for the context.
+        /// </summary>
+        public static ControlFlowGraph? GetGraph(OperationAnalysisContext context, IOperation operation)
+        {
+            var functions = new List<IOperation>();
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    functions.Add(current);
+                }
+            }
+
+            try
+            {
+                return Descend(context.GetControlFlowGraph(), functions);
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>From the block's graph down to the graph of the innermost function (outermost function last in the list).</summary>
+        private static ControlFlowGraph? Descend(ControlFlowGraph? graph, List<IOperation> functions)
+        {
+            for (var i = functions.Count - 1; i >= 0 && graph != null; i--)
+            {
+                switch (functions[i])
+                {
+                    case ILocalFunctionOperation localFunction:
+                        graph = graph.LocalFunctions.Contains(localFunction.Symbol)
+                            ? graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol)
+                            : null;
+                        break;
+                    case IAnonymousFunctionOperation lambda:
+                        var flow = FindFlowLambda(graph, lambda.Symbol);
+                        graph = flow is null ? null : graph.GetAnonymousFunctionControlFlowGraph(flow);
+                        break;
+                }
+            }
+
+            return graph;
         }
 
         /// <summary>

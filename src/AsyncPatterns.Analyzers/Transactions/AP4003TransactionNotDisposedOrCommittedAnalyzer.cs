@@ -49,47 +49,25 @@ namespace AsyncPatterns.Analyzers.Transactions
                     return;
                 }
 
-                compilationStart.RegisterOperationBlockAction(blockContext => AnalyzeBlock(blockContext, model));
+                compilationStart.RegisterOperationAction(c => AnalyzeInvocation(c, model), OperationKind.Invocation);
             });
         }
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, DataAccessModel model)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model)
         {
-            var begins = new List<IInvocationOperation>();
-            var references = new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
-            foreach (var block in context.OperationBlocks)
+            // Nearly every invocation of a code base is something else: the name decides before
+            // any symbol is looked at.
+            var begin = (IInvocationOperation)context.Operation;
+            if (begin.TargetMethod.Name is not ("BeginTransaction" or "BeginTransactionAsync")
+                || model.Classify(begin)?.Kind != DataAccessKind.BeginTransaction)
             {
-                foreach (var operation in block.Descendants())
-                {
-                    switch (operation)
-                    {
-                        case IInvocationOperation invocation when model.Classify(invocation)?.Kind == DataAccessKind.BeginTransaction:
-                            begins.Add(invocation);
-                            break;
-                        case ILocalReferenceOperation reference when reference.Local.Type.Implements(model.Types.DbContextTransaction):
-                            if (!references.TryGetValue(reference.Local, out var list))
-                            {
-                                list = new List<ILocalReferenceOperation>();
-                                references.Add(reference.Local, list);
-                            }
-
-                            list.Add(reference);
-                            break;
-                    }
-                }
+                return;
             }
 
-            foreach (var begin in begins)
-            {
-                AnalyzeBegin(context, model, begin, references);
-            }
+            AnalyzeBegin(context, model, begin);
         }
 
-        private static void AnalyzeBegin(
-            OperationBlockAnalysisContext context,
-            DataAccessModel model,
-            IInvocationOperation begin,
-            Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> references)
+        private static void AnalyzeBegin(OperationAnalysisContext context, DataAccessModel model, IInvocationOperation begin)
         {
             var start = ExplicitTransactions.SkipConfigureAwait(begin);
             if (begin.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal) && start.Parent is not IAwaitOperation)
@@ -113,9 +91,9 @@ namespace AsyncPatterns.Analyzers.Transactions
                            && group.Parent is IUsingDeclarationOperation or IUsingOperation;
             var reassigned = false;
             var completions = new List<IOperation>();
-            if (references.TryGetValue(local, out var uses))
+            if (local.Type.Implements(model.Types.DbContextTransaction))
             {
-                foreach (var reference in uses)
+                foreach (var reference in ReferencesTo(local, begin))
                 {
                     if (!ReferenceEquals(EnclosingFunction(reference), function))
                     {
@@ -200,7 +178,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                 remedy));
         }
 
-        private static bool CommitSkippedOnSomePath(OperationBlockAnalysisContext context, IInvocationOperation begin, List<IOperation> completions)
+        private static bool CommitSkippedOnSomePath(OperationAnalysisContext context, IInvocationOperation begin, List<IOperation> completions)
         {
             var graph = ControlFlowPaths.GetGraph(context, begin);
             if (graph is null)
@@ -219,6 +197,27 @@ namespace AsyncPatterns.Analyzers.Transactions
                 begin.Syntax,
                 operation => operation is IInvocationOperation && sites.Exists(site => site.SyntaxTree == operation.Syntax.SyntaxTree && site.Span == operation.Syntax.Span));
             return result == true;
+        }
+
+        /// <summary>The references to the transaction's local in the operation block that declares it.</summary>
+        private static List<ILocalReferenceOperation> ReferencesTo(ILocalSymbol local, IOperation declaration)
+        {
+            var root = declaration;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            var references = new List<ILocalReferenceOperation>();
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    references.Add(reference);
+                }
+            }
+
+            return references;
         }
 
         private static IOperation? EnclosingFunction(IOperation operation)
