@@ -33,8 +33,19 @@ namespace AsyncPatterns.Analyzers.Core
             "Add", "AddAsync", "AddRange", "AddRangeAsync", "Attach", "AttachRange",
             "Update", "UpdateRange", "Remove", "RemoveRange");
 
+        /// <summary>
+        /// Stands, in <see cref="_methodKinds"/>, for a LINQ terminal operator (<c>ToList</c>,
+        /// <c>First</c>...) that runs an EF query only when its receiver is one.
+        /// </summary>
+        private const DataAccessKind QueryExecutionIfEfReceiver = (DataAccessKind)(-1);
+
         private readonly ConcurrentDictionary<ISymbol, bool> _injectedMembers =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        // What a method does, by its definition: Classify runs for every invocation of the
+        // compilation in most rules, and a code base calls the same few hundred methods again and again.
+        private readonly ConcurrentDictionary<IMethodSymbol, DataAccessKind> _methodKinds =
+            new ConcurrentDictionary<IMethodSymbol, DataAccessKind>(SymbolEqualityComparer.Default);
 
         private DataAccessModel(KnownTypes types, ImmutableArray<INamedTypeSymbol> configuredContextTypes)
         {
@@ -207,7 +218,18 @@ namespace AsyncPatterns.Analyzers.Core
         public DataAccessOperation? Classify(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod.Unreduced();
-            var kind = ClassifyMethod(method, invocation);
+            var definition = method.OriginalDefinition;
+            if (!_methodKinds.TryGetValue(definition, out var kind))
+            {
+                kind = ClassifyMethod(definition);
+                _methodKinds.TryAdd(definition, kind);
+            }
+
+            if (kind == QueryExecutionIfEfReceiver)
+            {
+                kind = IsEfQuery(GetReceiver(invocation)) ? DataAccessKind.QueryExecution : DataAccessKind.None;
+            }
+
             if (kind == DataAccessKind.None)
             {
                 return null;
@@ -473,7 +495,7 @@ namespace AsyncPatterns.Analyzers.Core
         private static string BaseName(string name)
             => name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
 
-        private DataAccessKind ClassifyMethod(IMethodSymbol method, IInvocationOperation invocation)
+        private DataAccessKind ClassifyMethod(IMethodSymbol method)
         {
             var containingType = method.ContainingType;
             if (containingType is null)
@@ -481,8 +503,6 @@ namespace AsyncPatterns.Analyzers.Core
                 return DataAccessKind.None;
             }
 
-            // Classify runs for every invocation of the compilation, in several rules: the base name
-            // (without "Async") is computed only once the containing type is one of EF Core's.
             var name = method.Name;
 
             if (method.IsContainedIn(Types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(Types.RelationalQueryableExtensions))
@@ -507,7 +527,7 @@ namespace AsyncPatterns.Analyzers.Core
             if ((method.IsContainedIn(Types.Enumerable) || method.IsContainedIn(Types.Queryable))
                 && SyncTerminalOperators.Contains(name))
             {
-                return IsEfQuery(GetReceiver(invocation)) ? DataAccessKind.QueryExecution : DataAccessKind.None;
+                return QueryExecutionIfEfReceiver;
             }
 
             if (IsDbContextType(containingType) || IsDbSetType(containingType))
