@@ -105,6 +105,60 @@ namespace AsyncPatterns.Analyzers.Core
         }
 
         /// <summary>
+        /// Whether every path from <paramref name="start"/> that ends normally passes
+        /// <paramref name="stop"/>, decided without a graph for the plain shape: <paramref name="stop"/>
+        /// is a call statement (awaited or not) of the block whose statement holds
+        /// <paramref name="start"/>, later in it, and nothing between them can leave the block
+        /// (no return, break, continue, goto). <c>false</c> means "not this shape": ask the graph.
+        /// Building a graph costs far more than this look at a few statements.
+        /// </summary>
+        public static bool FollowsInSameBlock(IOperation start, IOperation stop)
+        {
+            var stopStatement = stop;
+            while (stopStatement.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation)
+            {
+                stopStatement = stopStatement.Parent;
+            }
+
+            if (stopStatement.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block } statement)
+            {
+                return false;
+            }
+
+            var startStatement = start;
+            while (startStatement.Parent != null && !ReferenceEquals(startStatement.Parent, block))
+            {
+                startStatement = startStatement.Parent;
+            }
+
+            if (startStatement.Parent is null)
+            {
+                return false;
+            }
+
+            var operations = block.Operations;
+            var startIndex = operations.IndexOf(startStatement);
+            var stopIndex = operations.IndexOf(statement);
+            if (startIndex < 0 || stopIndex <= startIndex)
+            {
+                return false;
+            }
+
+            for (var i = startIndex; i < stopIndex; i++)
+            {
+                foreach (var operation in operations[i].DescendantsAndSelf())
+                {
+                    if (operation is IReturnOperation or IBranchOperation)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
         /// Whether some path from the operation at <paramref name="start"/> reaches the end of the
         /// function (falling off the end or <c>return</c>; with <paramref name="throwEndsPath"/>, an
         /// explicit <c>throw</c> too) without passing an operation for which <paramref name="isStop"/>

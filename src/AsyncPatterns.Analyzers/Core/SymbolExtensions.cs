@@ -4,6 +4,10 @@ namespace AsyncPatterns.Analyzers.Core
 {
     internal static class SymbolExtensions
     {
+        // Both walks start from the type's definition: a constructed type (List<Order>) computes its
+        // base types and interfaces by substitution, per instance, and these checks run on the types
+        // of most expressions of a compilation. The definitions' lists are computed once; which
+        // definitions a type derives from or implements does not depend on its type arguments.
         public static bool InheritsFromOrEquals(this ITypeSymbol? type, INamedTypeSymbol? baseType)
         {
             if (type is null || baseType is null)
@@ -11,9 +15,9 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
-            for (var current = type; current != null; current = current.BaseType)
+            for (var current = type.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
             {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                if (SymbolEqualityComparer.Default.Equals(current, baseType))
                 {
                     return true;
                 }
@@ -29,12 +33,13 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, interfaceType))
+            var definition = type.OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(definition, interfaceType))
             {
                 return true;
             }
 
-            foreach (var candidate in type.AllInterfaces)
+            foreach (var candidate in definition.AllInterfaces)
             {
                 if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, interfaceType))
                 {

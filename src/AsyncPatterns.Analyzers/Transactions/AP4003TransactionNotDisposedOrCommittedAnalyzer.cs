@@ -180,6 +180,14 @@ namespace AsyncPatterns.Analyzers.Transactions
 
         private static bool CommitSkippedOnSomePath(OperationAnalysisContext context, IInvocationOperation begin, List<IOperation> completions)
         {
+            foreach (var completion in completions)
+            {
+                if (ControlFlowPaths.FollowsInSameBlock(begin, completion))
+                {
+                    return false;
+                }
+            }
+
             var graph = ControlFlowPaths.GetGraph(context, begin);
             if (graph is null)
             {
