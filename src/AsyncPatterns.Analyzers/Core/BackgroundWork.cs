@@ -44,6 +44,12 @@ namespace AsyncPatterns.Analyzers.Core
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
                     string? name = null;
+                    if (method.Name is not ("Run" or "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem"))
+                    {
+                        // Most calls: decided by the name, before any symbol comparison.
+                        return null;
+                    }
+
                     if (method.IsContainedIn(types.Task) && method.Name == "Run")
                     {
                         name = "Task.Run";

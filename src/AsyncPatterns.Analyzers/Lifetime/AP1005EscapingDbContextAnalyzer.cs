@@ -55,7 +55,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 start.RegisterOperationAction(c => AnalyzeReturn(c, model), OperationKind.Return);
                 start.RegisterOperationAction(c => AnalyzeEscapingLambda(c, model), OperationKind.AnonymousFunction);
                 start.RegisterOperationAction(c => AnalyzeBackgroundWork(c, model), OperationKind.Invocation, OperationKind.ObjectCreation);
-                start.RegisterOperationBlockAction(c => AnalyzeUseAfterScope(c, model));
+                start.RegisterOperationAction(c => AnalyzeUseAfterScope(c, model), OperationKind.SimpleAssignment);
             });
         }
 
@@ -69,6 +69,11 @@ namespace AsyncPatterns.Analyzers.Lifetime
             }
 
             var value = DataAccessModel.Unwrap(returned);
+            if (!MayHoldContextOrQuery(value.Type, model))
+            {
+                return;
+            }
+
             var isContext = model.IsDbContextType(value.Type);
             if (!isContext && !model.IsDeferredEfQuery(value))
             {
@@ -187,8 +192,8 @@ namespace AsyncPatterns.Analyzers.Lifetime
         private static void AnalyzeDroppedCall(OperationAnalysisContext context, DataAccessModel model)
         {
             if (context.Operation is not IInvocationOperation invocation
-                || !IsAwaitable(invocation.Type, model.Types)
                 || !IsDropped(invocation)
+                || !IsAwaitable(invocation.Type, model.Types)
                 || IsInLongLivedComponent(invocation, model))
             {
                 return;
@@ -242,79 +247,118 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
         // Shape 3: `using (var scope = ...) { db = scope.ServiceProvider.GetRequiredService<ShopContext>(); } db.Orders...`
         // and a query variable assigned inside a `using` block and enumerated after it.
-        private static void AnalyzeUseAfterScope(OperationBlockAnalysisContext context, DataAccessModel model)
+        private static void AnalyzeUseAfterScope(OperationAnalysisContext context, DataAccessModel model)
         {
-            foreach (var block in context.OperationBlocks)
+            var assignment = (ISimpleAssignmentOperation)context.Operation;
+            if (assignment.Target is not ILocalReferenceOperation target)
             {
-                var assignments = block.Descendants().OfType<ISimpleAssignmentOperation>().ToList();
-                if (assignments.Count == 0)
+                return;
+            }
+
+            var found = FindReadAfterScope(assignment, target.Local, model);
+            if (found is not var (read, instance, isQuery))
+            {
+                return;
+            }
+
+            // One diagnostic per variable: the first assignment of it that leaves a read behind reports.
+            IOperation top = assignment;
+            while (top.Parent != null)
+            {
+                top = top.Parent;
+            }
+
+            foreach (var earlier in top.Descendants())
+            {
+                if (ReferenceEquals(earlier, assignment))
                 {
-                    continue;
+                    break;
                 }
 
-                List<ILocalReferenceOperation>? references = null;
-                var reported = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-                foreach (var assignment in assignments)
+                if (earlier is ISimpleAssignmentOperation { Target: ILocalReferenceOperation other } earlierAssignment
+                    && SymbolEqualityComparer.Default.Equals(other.Local, target.Local)
+                    && FindReadAfterScope(earlierAssignment, target.Local, model) != null)
                 {
-                    if (assignment.Target is not ILocalReferenceOperation target || reported.Contains(target.Local))
-                    {
-                        continue;
-                    }
-
-                    var value = DataAccessModel.Unwrap(assignment.Value);
-                    ContextInstance? instance;
-                    ContextDisposal? disposal;
-                    var isQuery = false;
-                    if (model.IsDbContextType(value.Type))
-                    {
-                        instance = model.GetContextInstance(value);
-                        disposal = ContextScopes.GetScopeDisposalOfResolution(value) ?? ContextScopes.GetDisposal(instance, assignment.SemanticModel);
-                    }
-                    else if (model.IsDeferredEfQuery(value))
-                    {
-                        isQuery = true;
-                        instance = model.GetContextInstance(value);
-                        disposal = ContextScopes.GetDisposal(instance, assignment.SemanticModel);
-                    }
-                    else
-                    {
-                        continue;
-                    }
-
-                    if (instance is null || disposal is null
-                        || !disposal.Region.Span.Contains(assignment.Syntax.Span)
-                        || target.Local.DeclaringSyntaxReferences.Length != 1
-                        || disposal.Region.Span.Contains(target.Local.DeclaringSyntaxReferences[0].Span))
-                    {
-                        continue;
-                    }
-
-                    references ??= block.Descendants().OfType<ILocalReferenceOperation>().OrderBy(r => r.Syntax.SpanStart).ToList();
-                    var read = FirstReadAfter(references, target.Local, disposal);
-                    if (read is null)
-                    {
-                        continue;
-                    }
-
-                    reported.Add(target.Local);
-                    var contextName = isQuery ? instance.DisplayName : target.Local.Name;
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.AP1005EscapingDbContext,
-                        read.Syntax.GetLocation(),
-                        $"Reading '{target.Local.Name}' after the using block",
-                        contextName,
-                        isQuery
-                            ? "materialize the query with ToList() inside the block"
-                            : "move this code inside the block that owns the scope"));
+                    return;
                 }
             }
+
+            var contextName = isQuery ? instance.DisplayName : target.Local.Name;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.AP1005EscapingDbContext,
+                read.Syntax.GetLocation(),
+                $"Reading '{target.Local.Name}' after the using block",
+                contextName,
+                isQuery
+                    ? "materialize the query with ToList() inside the block"
+                    : "move this code inside the block that owns the scope"));
         }
 
-        private static ILocalReferenceOperation? FirstReadAfter(List<ILocalReferenceOperation> references, ILocalSymbol local, ContextDisposal disposal)
+        /// <summary>
+        /// For an assignment of a context or a deferred query to a local declared outside the scope
+        /// that disposes the context, the first read of the local after that scope ends.
+        /// </summary>
+        private static (ILocalReferenceOperation Read, ContextInstance Instance, bool IsQuery)? FindReadAfterScope(
+            ISimpleAssignmentOperation assignment, ILocalSymbol local, DataAccessModel model)
+        {
+            var value = DataAccessModel.Unwrap(assignment.Value);
+            if (!MayHoldContextOrQuery(value.Type, model))
+            {
+                return null;
+            }
+
+            ContextInstance? instance;
+            ContextDisposal? disposal;
+            var isQuery = false;
+            if (model.IsDbContextType(value.Type))
+            {
+                instance = model.GetContextInstance(value);
+                disposal = ContextScopes.GetScopeDisposalOfResolution(value) ?? ContextScopes.GetDisposal(instance, assignment.SemanticModel);
+            }
+            else if (model.IsDeferredEfQuery(value))
+            {
+                isQuery = true;
+                instance = model.GetContextInstance(value);
+                disposal = ContextScopes.GetDisposal(instance, assignment.SemanticModel);
+            }
+            else
+            {
+                return null;
+            }
+
+            if (instance is null || disposal is null
+                || !disposal.Region.Span.Contains(assignment.Syntax.Span)
+                || local.DeclaringSyntaxReferences.Length != 1
+                || disposal.Region.Span.Contains(local.DeclaringSyntaxReferences[0].Span))
+            {
+                return null;
+            }
+
+            IOperation top = assignment;
+            while (top.Parent != null)
+            {
+                top = top.Parent;
+            }
+
+            var references = new List<ILocalReferenceOperation>();
+            foreach (var operation in top.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    references.Add(reference);
+                }
+            }
+
+            references.Sort((x, y) => x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
+            var read = FirstReadAfter(references, disposal);
+            return read is null ? null : (read, instance, isQuery);
+        }
+
+        private static ILocalReferenceOperation? FirstReadAfter(List<ILocalReferenceOperation> references, ContextDisposal disposal)
         {
             foreach (var reference in references)
             {
-                if (!SymbolEqualityComparer.Default.Equals(reference.Local, local) || !disposal.IsAfterDisposal(reference.Syntax))
+                if (!disposal.IsAfterDisposal(reference.Syntax))
                 {
                     continue;
                 }
@@ -578,6 +622,15 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             return null;
         }
+
+        /// <summary>
+        /// A context, or a deferred query: those are typed as a sequence interface
+        /// (<c>IQueryable&lt;T&gt;</c>, <c>IEnumerable&lt;T&gt;</c>, <c>IAsyncEnumerable&lt;T&gt;</c>) or as a
+        /// DbSet. A look at the type spares the walk down the value for most returns and assignments.
+        /// </summary>
+        private static bool MayHoldContextOrQuery(ITypeSymbol? type, DataAccessModel model)
+            => type is INamedTypeSymbol { TypeKind: TypeKind.Interface } || type is ITypeParameterSymbol
+               || model.IsDbSetType(type) || model.IsDbContextType(type);
 
         private static bool IsDropped(IOperation invocation)
         {
