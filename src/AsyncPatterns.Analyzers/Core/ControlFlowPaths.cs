@@ -144,14 +144,30 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
+            var pending = new Stack<IOperation>();
             for (var i = startIndex; i < stopIndex; i++)
             {
-                foreach (var operation in operations[i].DescendantsAndSelf())
+                pending.Push(operations[i]);
+            }
+
+            while (pending.Count > 0)
+            {
+                var operation = pending.Pop();
+                if (operation is IReturnOperation or IBranchOperation)
                 {
-                    if (operation is IReturnOperation or IBranchOperation)
-                    {
-                        return false;
-                    }
+                    return false;
+                }
+
+                // A lambda's return (an expression lambda has an implicit one) leaves the lambda,
+                // not this block; no branch crosses a function's boundary.
+                if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    pending.Push(child);
                 }
             }
 

@@ -21,7 +21,9 @@ public class ControlFlowPathsTests
     [InlineData("Start(); if (flag) { Stop(); }", false)]
     [InlineData("Stop(); Start();", false)]
     [InlineData("while (flag) { Start(); if (flag) { break; } Stop(); }", false)]
-    [InlineData("Start(); Action a = () => { return; }; Stop();", false)]
+    [InlineData("Start(); System.Action a = () => { return; }; System.Func<int, int> f = x => x; Stop();", true)]
+    [InlineData("Start(); void Local() { return; } Local(); Stop();", true)]
+    [InlineData("Start(); switch (flag) { case true: Work(); break; } Stop();", false)]
     [InlineData("Start(); var x = flag ? 1 : 2; Stop();", true)]
     public void FollowsInSameBlock_NeverClaimsMoreThanTheGraph(string body, bool expected)
     {
@@ -43,5 +45,39 @@ public class ControlFlowPathsTests
             var graph = ControlFlowGraph.Create((IMethodBodyOperation)root);
             Assert.False(ControlFlowPaths.ReachesExitWithout(graph, start.Syntax, o => o is IInvocationOperation { TargetMethod.Name: "Stop" }));
         }
+    }
+}
+
+public class ControlFlowPathsTransactionShapeTests
+{
+    [Fact]
+    public void FollowsInSameBlock_AwaitedCommitAfterAwaitUsingDeclaration()
+    {
+        const string source = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+            class C
+            {
+                async Task<int> M(DbContext db, CancellationToken cancellationToken)
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    var removed = await db.Set<object>().Where(x => x != null).ExecuteDeleteAsync(cancellationToken);
+                    foreach (var i in new[] { 1, 2 }) { removed += i; }
+                    await transaction.CommitAsync(cancellationToken);
+                    return removed;
+                }
+            }
+            """;
+        var compilation = CSharpCompilation.Create("T", new[] { CSharpSyntaxTree.ParseText(source) }, ReferenceSet.Full.References);
+        var tree = compilation.SyntaxTrees[0];
+        var model = compilation.GetSemanticModel(tree);
+        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First();
+        var calls = model.GetOperation(method)!.Descendants().OfType<IInvocationOperation>().ToList();
+
+        Assert.True(ControlFlowPaths.FollowsInSameBlock(
+            calls.First(c => c.TargetMethod.Name == "BeginTransactionAsync"),
+            calls.First(c => c.TargetMethod.Name == "CommitAsync")));
     }
 }
