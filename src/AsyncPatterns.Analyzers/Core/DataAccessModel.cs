@@ -412,17 +412,30 @@ namespace AsyncPatterns.Analyzers.Core
                         continue;
                     }
 
-                    var parameterNames = declaration.ParameterList.Parameters.Select(p => p.Identifier.ValueText).ToImmutableHashSet();
-                    foreach (var assignment in declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    foreach (var node in declaration.DescendantNodes())
                     {
-                        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                        if (node is AssignmentExpressionSyntax assignment
+                            && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
                             && AssignedName(assignment.Left) == member.Name
                             && AssignedValueName(assignment.Right) is { } valueName
-                            && parameterNames.Contains(valueName))
+                            && HasParameterNamed(declaration.ParameterList, valueName))
                         {
                             return true;
                         }
                     }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasParameterNamed(ParameterListSyntax parameters, string name)
+        {
+            foreach (var parameter in parameters.Parameters)
+            {
+                if (parameter.Identifier.ValueText == name)
+                {
+                    return true;
                 }
             }
 

@@ -32,7 +32,10 @@ namespace AsyncPatterns.Analyzers.Core
         public static IMethodSymbol? FindAsyncCounterpart(IInvocationOperation invocation, KnownTypes types)
         {
             var method = invocation.TargetMethod.Unreduced();
-            if (!IsCacheMethod(method, types)
+
+            // Runs for every invocation: the name rules out nearly all of them before any symbol test.
+            if (method.Name is not ("Get" or "Set" or "Refresh" or "Remove" or "GetString" or "SetString" or "TryGet")
+                || !IsCacheMethod(method, types)
                 || method.Name.EndsWith("Async", System.StringComparison.Ordinal)
                 || AsyncContext.IsTaskLike(method.ReturnType, types)
                 || method.MethodKind != MethodKind.Ordinary)

@@ -167,7 +167,10 @@ namespace AsyncPatterns.Analyzers.Core
         {
             registration = null!;
             var method = invocation?.TargetMethod.Unreduced();
-            if (invocation is null || method?.ContainingType is null)
+
+            // Every registration API is static (extension methods, ServiceDescriptor's factories):
+            // the instance calls that make up most of a code base stop here.
+            if (invocation is null || method?.ContainingType is null || !method.IsStatic)
             {
                 return false;
             }
