@@ -35,8 +35,11 @@ namespace AsyncPatterns.Analyzers.Core
     /// </summary>
     internal static class SequentialQueries
     {
-        /// <summary>The awaited query of a statement, or <c>null</c> when the statement is anything else.</summary>
-        public static AwaitedQuery? AsAwaitedQuery(DataAccessModel model, IOperation statement)
+        /// <summary>
+        /// <c>var x = await call(...);</c> or <c>x = await call(...);</c>: the shape of an awaited
+        /// query statement, told from the operation tree alone, without a look at any symbol.
+        /// </summary>
+        private static (IAwaitOperation Await, IInvocationOperation Invocation, ISymbol Target)? AsAwaitedCall(IOperation statement)
         {
             IOperation? value;
             ISymbol? target;
@@ -56,8 +59,18 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             if (value is null || DataAccessModel.Unwrap(value) is not IAwaitOperation awaitOperation
-                || DataAccessModel.Unwrap(awaitOperation.Operation) is not IInvocationOperation invocation
-                || model.Classify(invocation) is not { IsAsync: true, Context: not null } query
+                || DataAccessModel.Unwrap(awaitOperation.Operation) is not IInvocationOperation invocation)
+            {
+                return null;
+            }
+
+            return (awaitOperation, invocation, target);
+        }
+
+        /// <summary>The awaited call as a read-only EF Core query, or <c>null</c> when it is anything else.</summary>
+        private static AwaitedQuery? Classify(DataAccessModel model, IOperation statement, IAwaitOperation awaitOperation, IInvocationOperation invocation, ISymbol target)
+        {
+            if (model.Classify(invocation) is not { IsAsync: true, Context: not null } query
                 || !(query.Kind == DataAccessKind.Find || (query.Kind == DataAccessKind.QueryExecution && invocation.TargetMethod.Name != "ForEachAsync" && invocation.TargetMethod.Name != "LoadAsync"))
 
                 // Row locks are taken in a deliberate order inside their transaction (AP4001);
@@ -77,17 +90,34 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         public static ImmutableArray<ImmutableArray<AwaitedQuery>> FindRuns(DataAccessModel model, IBlockOperation block)
         {
+            // Most blocks hold no two awaited calls in a row: they cost a look at the shape of their
+            // statements, and no symbol is classified.
             var statements = block.Operations;
-            var candidates = new AwaitedQuery?[statements.Length];
+            var calls = new (IAwaitOperation Await, IInvocationOperation Invocation, ISymbol Target)?[statements.Length];
             var anyPair = false;
             for (var i = 0; i < statements.Length; i++)
             {
-                candidates[i] = AsAwaitedQuery(model, statements[i]);
-                anyPair |= i > 0 && candidates[i] != null && candidates[i - 1] != null;
+                calls[i] = AsAwaitedCall(statements[i]);
+                anyPair |= i > 0 && calls[i] != null && calls[i - 1] != null;
             }
 
-            // Most blocks hold no two awaited queries in a row: they cost the pattern checks above
-            // and nothing more.
+            if (!anyPair)
+            {
+                return ImmutableArray<ImmutableArray<AwaitedQuery>>.Empty;
+            }
+
+            var candidates = new AwaitedQuery?[statements.Length];
+            anyPair = false;
+            for (var i = 0; i < statements.Length; i++)
+            {
+                var hasNeighbour = (i > 0 && calls[i - 1] != null) || (i < statements.Length - 1 && calls[i + 1] != null);
+                if (calls[i] is var (awaitOperation, invocation, target) && hasNeighbour)
+                {
+                    candidates[i] = Classify(model, statements[i], awaitOperation, invocation, target);
+                    anyPair |= i > 0 && candidates[i] != null && candidates[i - 1] != null;
+                }
+            }
+
             if (!anyPair)
             {
                 return ImmutableArray<ImmutableArray<AwaitedQuery>>.Empty;
