@@ -67,6 +67,16 @@ namespace AsyncPatterns.Analyzers.Tasks
         private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model)
         {
             var invocation = (IInvocationOperation)context.Operation;
+
+            // This runs for every call of the compilation. The model calls an operation async exactly
+            // when the method's name ends in "Async", and async ones are never reported here: that
+            // name test, done first, spares most EF Core calls the walk to the enclosing function
+            // and the classification (which resolves the context instance).
+            if (invocation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal))
+            {
+                return;
+            }
+
             var function = AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol);
             if (function is not { IsAsync: true } || IsInExpressionTree(invocation))
             {
@@ -189,7 +199,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                     };
 
                     if (target is INamedTypeSymbol { Name: "Expression", ContainingNamespace: { } ns }
-                        && ns.ToDisplayString() == "System.Linq.Expressions")
+                        && ns.HasFullName("System.Linq.Expressions"))
                     {
                         return true;
                     }
