@@ -75,35 +75,81 @@ namespace AsyncPatterns.Analyzers.Transactions
                 // The lock-method option is read once per tree, not once per method.
                 var lockMethods = TreeOptions.Create(start.Options).LockMethods;
                 var orderOperator = HasEnumerableOrder(model.Types.Enumerable) ? "Order" : "OrderBy";
-                start.RegisterOperationBlockAction(c =>
-                {
-                    var tree = c.OwningSymbol.Locations.FirstOrDefault()?.SourceTree ?? c.OperationBlocks.FirstOrDefault()?.Syntax.SyntaxTree;
-                    if (tree is null)
-                    {
-                        return;
-                    }
-
-                    var methods = lockMethods.Get(tree);
-                    foreach (var block in c.OperationBlocks)
-                    {
-                        AnalyzeBlock(c, model, methods, block, orderOperator);
-                    }
-                });
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, model, lockMethods, orderOperator), OperationKind.Invocation);
             });
         }
 
         private static bool HasEnumerableOrder(INamedTypeSymbol? enumerable)
             => enumerable?.GetMembers("Order").Any() == true;
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, string orderOperator)
+        /// <summary>
+        /// Few members lock rows, so a member's acquisitions are gathered only from a call that can
+        /// be one by its name (<see cref="MayAcquire"/>), and only once: from the first such call of
+        /// the member's operation tree.
+        /// </summary>
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, TreeOption<LockMethodSet> lockMethods, string orderOperator)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+
+            // The option is the member's tree's (the tree of its first declaration).
+            var methods = lockMethods.Get(FirstSourceTree(context.ContainingSymbol) ?? invocation.Syntax.SyntaxTree);
+            if (!MayAcquire(invocation, methods))
+            {
+                return;
+            }
+
+            var block = invocation.Parent;
+            while (block?.Parent != null)
+            {
+                block = block.Parent;
+            }
+
+            if (block != null)
+            {
+                AnalyzeBlock(context, model, methods, block, orderOperator, invocation);
+            }
+        }
+
+        private static SyntaxTree? FirstSourceTree(ISymbol symbol)
+        {
+            var locations = symbol.Locations;
+            return locations.IsDefaultOrEmpty ? null : locations[0].SourceTree;
+        }
+
+        /// <summary>
+        /// The names <see cref="RowLocks.Recognize"/> accepts besides the user's lock methods:
+        /// FromSql..., SqlQuery..., ExecuteSql..., ExecuteUpdate..., ExecuteDelete....
+        /// </summary>
+        private static bool HasLockName(string name)
+            => name.StartsWith("Execute", StringComparison.Ordinal)
+               || name.StartsWith("FromSql", StringComparison.Ordinal)
+               || name.StartsWith("SqlQuery", StringComparison.Ordinal);
+
+        /// <summary>Whether <see cref="RowLocks.Recognize"/> may take the call for an acquisition, decided by names only.</summary>
+        private static bool MayAcquire(IInvocationOperation invocation, LockMethodSet methods)
+        {
+            var method = invocation.TargetMethod;
+            return HasLockName(method.Name) || (!methods.IsEmpty && methods.Contains(method.ReducedFrom ?? method));
+        }
+
+        /// <summary>Analyzes the block when <paramref name="trigger"/> is its first call that may take a lock (the other calls leave it alone).</summary>
+        private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, string orderOperator, IInvocationOperation trigger)
         {
             var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
+            var first = true;
             foreach (var operation in block.Descendants())
             {
-                if (operation is not IInvocationOperation invocation)
+                if (operation is not IInvocationOperation invocation || !MayAcquire(invocation, methods))
                 {
                     continue;
                 }
+
+                if (first && !ReferenceEquals(invocation, trigger))
+                {
+                    return;
+                }
+
+                first = false;
 
                 var function = EnclosingFunction(invocation, block);
                 var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, function, model));
@@ -124,7 +170,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
         }
 
-        private static void AnalyzeFunction(OperationBlockAnalysisContext context, IOperation function, List<RowLockAcquisition> locks, string orderOperator)
+        private static void AnalyzeFunction(OperationAnalysisContext context, IOperation function, List<RowLockAcquisition> locks, string orderOperator)
         {
             var candidates = new List<RowLockAcquisition>();
             foreach (var acquisition in locks)
@@ -601,7 +647,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             return false;
         }
 
-        private static void ReportPair(OperationBlockAnalysisContext context, RowLockAcquisition first, RowLockAcquisition second, IOperation function)
+        private static void ReportPair(OperationAnalysisContext context, RowLockAcquisition first, RowLockAcquisition second, IOperation function)
         {
             var firstKey = first.Key!;
             var secondKey = second.Key!;
@@ -698,7 +744,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
         }
 
-        private static void ReportLoop(OperationBlockAnalysisContext context, RowLockAcquisition acquisition, IForEachLoopOperation loop, string orderOperator)
+        private static void ReportLoop(OperationAnalysisContext context, RowLockAcquisition acquisition, IForEachLoopOperation loop, string orderOperator)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, ShapeLoop);
             var collectionSyntax = (loop.Syntax as ForEachStatementSyntax)?.Expression;
@@ -721,7 +767,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                && (type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double or SpecialType.System_String
                    || type.AllInterfaces.Any(i => i.Name == "IComparable"));
 
-        private static void ReportMultiRow(OperationBlockAnalysisContext context, RowLockAcquisition acquisition)
+        private static void ReportMultiRow(OperationAnalysisContext context, RowLockAcquisition acquisition)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, ShapeMultiRow);
             var segment = acquisition.LockClauseSegment;
