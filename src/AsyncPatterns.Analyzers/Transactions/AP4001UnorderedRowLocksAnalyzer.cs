@@ -621,26 +621,34 @@ namespace AsyncPatterns.Analyzers.Transactions
         private static bool IsInExplicitTransaction(IInvocationOperation invocation, IOperation function, DataAccessModel model)
         {
             var position = invocation.Syntax.SpanStart;
-            var context = model.GetContextInstance(DataAccessModel.GetReceiver(invocation));
+
+            // The lock's context is resolved only once a transaction begins before it.
+            ContextInstance? context = null;
+            var contextResolved = false;
             foreach (var operation in function.Descendants())
             {
-                if (operation.Syntax.SpanStart >= position)
-                {
-                    continue;
-                }
-
                 if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
-                    && scopeType.ContainingNamespace?.ToDisplayString() == "System.Transactions")
+                    && operation.Syntax.SpanStart < position
+                    && scopeType.ContainingNamespace.HasFullName("System.Transactions"))
                 {
                     return true;
                 }
 
                 if (operation is IInvocationOperation candidate
                     && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal)
-                    && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin
-                    && (context is null || begin.Context is null || begin.Context.Equals(context)))
+                    && operation.Syntax.SpanStart < position
+                    && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin)
                 {
-                    return true;
+                    if (!contextResolved)
+                    {
+                        context = model.GetContextInstance(DataAccessModel.GetReceiver(invocation));
+                        contextResolved = true;
+                    }
+
+                    if (context is null || begin.Context is null || begin.Context.Equals(context))
+                    {
+                        return true;
+                    }
                 }
             }
 

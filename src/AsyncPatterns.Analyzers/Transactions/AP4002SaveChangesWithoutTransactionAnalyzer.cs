@@ -75,10 +75,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                 return;
             }
 
-            // Writes grouped by the function they run in (the member, each lambda, each local
-            // function: a lambda is its own unit of work) and by context instance.
-            Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>? groups = null;
-            var first = true;
+            var candidates = new List<(IInvocationOperation Call, IOperation? Function)>();
             foreach (var operation in block.Descendants())
             {
                 if (operation is not IInvocationOperation candidate || !MayBeWrite(candidate))
@@ -86,19 +83,30 @@ namespace AsyncPatterns.Analyzers.Transactions
                     continue;
                 }
 
-                if (first && !ReferenceEquals(candidate, invocation))
+                if (candidates.Count == 0 && !ReferenceEquals(candidate, invocation))
                 {
                     return;
                 }
 
-                first = false;
-                if (model.Classify(candidate) is not { Context: { } instance } write || !IsWrite(write.Kind))
+                candidates.Add((candidate, EnclosingFunction(candidate)));
+            }
+
+            // Writes grouped by the function they run in (the member, each lambda, each local
+            // function: a lambda is its own unit of work) and by context instance. Only functions
+            // whose calls could make a report by their names are classified (most members hold
+            // one SaveChanges, which alone cannot).
+            Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>? groups = null;
+            foreach (var (candidate, function) in candidates)
+            {
+                if (!CouldReport(candidates, function)
+                    || model.Classify(candidate) is not { Context: { } instance } write
+                    || !IsWrite(write.Kind))
                 {
                     continue;
                 }
 
                 groups ??= new Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>();
-                var key = (EnclosingFunction(candidate), instance);
+                var key = (function, instance);
                 if (!groups.TryGetValue(key, out var list))
                 {
                     list = new List<DataAccessOperation>();
@@ -135,6 +143,40 @@ namespace AsyncPatterns.Analyzers.Transactions
             foreach (var write in writes)
             {
                 if (write.Kind == DataAccessKind.SaveChanges && (writes.Count > 1 || RepeatsInLoop(write.Invocation, function)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <see cref="CouldReport(List{DataAccessOperation}, IOperation)"/> by names, for the calls of
+        /// <paramref name="function"/> that may be writes: a unit of work of the function holds some of them.
+        /// </summary>
+        private static bool CouldReport(List<(IInvocationOperation Call, IOperation? Function)> candidates, IOperation? function)
+        {
+            var count = 0;
+            IInvocationOperation? saveChanges = null;
+            foreach (var (call, candidateFunction) in candidates)
+            {
+                if (!ReferenceEquals(candidateFunction, function))
+                {
+                    continue;
+                }
+
+                count++;
+                if (call.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync")
+                {
+                    if (count > 1 || RepeatsInLoop(call, function))
+                    {
+                        return true;
+                    }
+
+                    saveChanges ??= call;
+                }
+                else if (saveChanges != null)
                 {
                     return true;
                 }
