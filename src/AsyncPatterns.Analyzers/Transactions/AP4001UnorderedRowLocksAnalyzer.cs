@@ -75,7 +75,26 @@ namespace AsyncPatterns.Analyzers.Transactions
                 // The lock-method option is read once per tree, not once per method.
                 var lockMethods = TreeOptions.Create(start.Options).LockMethods;
                 var orderOperator = HasEnumerableOrder(model.Types.Enumerable) ? "Order" : "OrderBy";
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, model, lockMethods, orderOperator), OperationKind.Invocation);
+                // Without lock methods in any tree (the usual case) a call is judged by its name alone.
+                var anyLockMethods = false;
+                foreach (var tree in start.Compilation.SyntaxTrees)
+                {
+                    if (!lockMethods.Get(tree).IsEmpty)
+                    {
+                        anyLockMethods = true;
+                        break;
+                    }
+                }
+
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (anyLockMethods || HasLockName(((IInvocationOperation)c.Operation).TargetMethod.Name))
+                        {
+                            AnalyzeInvocation(c, model, lockMethods, orderOperator);
+                        }
+                    },
+                    OperationKind.Invocation);
             });
         }
 
@@ -136,6 +155,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, string orderOperator, IInvocationOperation trigger)
         {
             var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
+            var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
             var first = true;
             foreach (var operation in block.Descendants())
             {
@@ -152,21 +172,34 @@ namespace AsyncPatterns.Analyzers.Transactions
                 first = false;
 
                 var function = EnclosingFunction(invocation, block);
-                var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, function, model));
+                var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, OpenersOf(function, model, openers), model));
                 if (acquisition != null)
                 {
                     acquisitions.Add((acquisition, function));
                 }
             }
 
-            if (acquisitions.Count == 0)
+            // By function, in the order the functions first lock; the few functions are told apart
+            // by reference (hashing operations would give each its identity hash code first).
+            var done = new List<IOperation>();
+            foreach (var (_, function) in acquisitions)
             {
-                return;
-            }
+                if (done.Contains(function))
+                {
+                    continue;
+                }
 
-            foreach (var group in acquisitions.GroupBy(a => a.Function))
-            {
-                AnalyzeFunction(context, group.Key, group.Select(g => g.Lock).OrderBy(l => l.Invocation.Syntax.SpanStart).ToList(), orderOperator);
+                done.Add(function);
+                var locks = new List<RowLockAcquisition>();
+                foreach (var (acquisition, other) in acquisitions)
+                {
+                    if (ReferenceEquals(other, function))
+                    {
+                        locks.Add(acquisition);
+                    }
+                }
+
+                AnalyzeFunction(context, function, locks.OrderBy(l => l.Invocation.Syntax.SpanStart).ToList(), orderOperator);
             }
         }
 
@@ -618,41 +651,75 @@ namespace AsyncPatterns.Analyzers.Transactions
         /// <c>BeginTransaction[Async]</c> earlier in the function on the same context, or a
         /// <c>TransactionScope</c> created earlier in the function.
         /// </summary>
-        private static bool IsInExplicitTransaction(IInvocationOperation invocation, IOperation function, DataAccessModel model)
+        private static bool IsInExplicitTransaction(IInvocationOperation invocation, List<TransactionOpener> openers, DataAccessModel model)
         {
             var position = invocation.Syntax.SpanStart;
 
             // The lock's context is resolved only once a transaction begins before it.
             ContextInstance? context = null;
             var contextResolved = false;
-            foreach (var operation in function.Descendants())
+            foreach (var opener in openers)
             {
-                if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
-                    && operation.Syntax.SpanStart < position
-                    && scopeType.ContainingNamespace.HasFullName("System.Transactions"))
+                if (opener.Position >= position)
+                {
+                    continue;
+                }
+
+                if (opener.IsScope)
                 {
                     return true;
                 }
 
-                if (operation is IInvocationOperation candidate
-                    && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal)
-                    && operation.Syntax.SpanStart < position
-                    && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin)
+                if (!contextResolved)
                 {
-                    if (!contextResolved)
-                    {
-                        context = model.GetContextInstance(DataAccessModel.GetReceiver(invocation));
-                        contextResolved = true;
-                    }
+                    context = model.GetContextInstance(DataAccessModel.GetReceiver(invocation));
+                    contextResolved = true;
+                }
 
-                    if (context is null || begin.Context is null || begin.Context.Equals(context))
-                    {
-                        return true;
-                    }
+                if (context is null || opener.Context is null || opener.Context.Equals(context))
+                {
+                    return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>The function's transaction openers, gathered once per function for all its bulk updates.</summary>
+        private static List<TransactionOpener> OpenersOf(IOperation function, DataAccessModel model, List<(IOperation Function, List<TransactionOpener> Openers)> known)
+        {
+            foreach (var (knownFunction, openers) in known)
+            {
+                if (ReferenceEquals(knownFunction, function))
+                {
+                    return openers;
+                }
+            }
+
+            var found = TransactionOpeners(function, model);
+            known.Add((function, found));
+            return found;
+        }
+
+        private static List<TransactionOpener> TransactionOpeners(IOperation function, DataAccessModel model)
+        {
+            var openers = new List<TransactionOpener>();
+            foreach (var operation in function.Descendants())
+            {
+                if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
+                    && scopeType.ContainingNamespace.HasFullName("System.Transactions"))
+                {
+                    openers.Add(new TransactionOpener(operation.Syntax.SpanStart, isScope: true, context: null));
+                }
+                else if (operation is IInvocationOperation candidate
+                         && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal)
+                         && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin)
+                {
+                    openers.Add(new TransactionOpener(operation.Syntax.SpanStart, isScope: false, begin.Context));
+                }
+            }
+
+            return openers;
         }
 
         private static void ReportPair(OperationAnalysisContext context, RowLockAcquisition first, RowLockAcquisition second, IOperation function)
@@ -803,5 +870,23 @@ namespace AsyncPatterns.Analyzers.Transactions
             InvocationExpressionSyntax { Expression: SimpleNameSyntax name } => name.GetLocation(),
             _ => invocation.Syntax.GetLocation(),
         };
+
+        /// <summary>A <c>BeginTransaction[Async]</c> call or a <c>TransactionScope</c> creation in a function.</summary>
+        private readonly struct TransactionOpener
+        {
+            public TransactionOpener(int position, bool isScope, ContextInstance? context)
+            {
+                Position = position;
+                IsScope = isScope;
+                Context = context;
+            }
+
+            public int Position { get; }
+
+            public bool IsScope { get; }
+
+            /// <summary>The context a BeginTransaction runs on, when known.</summary>
+            public ContextInstance? Context { get; }
+        }
     }
 }
