@@ -223,12 +223,14 @@ namespace AsyncPatterns.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The invocations of the function itself, in source order, not those of nested lambdas or local functions.</summary>
-        private static IEnumerable<IInvocationOperation> OperationsOfFunction(IOperation root)
-            => OperationsOfFunction(root, -1, int.MaxValue);
-
-        /// <summary>Those of the invocations that start strictly between <paramref name="after"/> and <paramref name="before"/>.</summary>
+        /// <summary>
+        /// The invocations of the function itself that start strictly between <paramref name="after"/>
+        /// and <paramref name="before"/>, in source order, not those of nested lambdas or local functions.
+        /// </summary>
         private static IEnumerable<IInvocationOperation> OperationsOfFunction(IOperation root, int after, int before)
+            => UnorderedOperationsOfFunction(root, after, before).OrderBy(i => i.Syntax.SpanStart);
+
+        private static List<IInvocationOperation> UnorderedOperationsOfFunction(IOperation root, int after, int before)
         {
             var stack = new Stack<IOperation>();
             stack.Push(root);
@@ -252,7 +254,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 }
             }
 
-            return found.OrderBy(i => i.Syntax.SpanStart);
+            return found;
         }
 
         /// <summary>Whether the invocation initializes a task local that a WhenAll/WhenAny combines with <paramref name="pending"/>.</summary>
@@ -269,7 +271,8 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 return false;
             }
 
-            foreach (var invocation in OperationsOfFunction(root))
+            // Any combining call will do: no need to sort them.
+            foreach (var invocation in UnorderedOperationsOfFunction(root, -1, int.MaxValue))
             {
                 if (!ConcurrentOperations.IsWhenAllOrAny(model, invocation))
                 {

@@ -74,7 +74,9 @@ namespace AsyncPatterns.Analyzers.Transactions
 
                 // The lock-method option is read once per tree, not once per method.
                 var lockMethods = TreeOptions.Create(start.Options).LockMethods;
-                var orderOperator = HasEnumerableOrder(model.Types.Enumerable) ? "Order" : "OrderBy";
+                // Only the loop fix needs it, and listing Enumerable's members is not free.
+                var enumerable = model.Types.Enumerable;
+                var orderOperator = new Lazy<string>(() => HasEnumerableOrder(enumerable) ? "Order" : "OrderBy");
                 // Without lock methods in any tree (the usual case) a call is judged by its name alone.
                 var anyLockMethods = false;
                 foreach (var tree in start.Compilation.SyntaxTrees)
@@ -106,7 +108,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         /// be one by its name (<see cref="MayAcquire"/>), and only once: from the first such call of
         /// the member's operation tree.
         /// </summary>
-        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, TreeOption<LockMethodSet> lockMethods, string orderOperator)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, TreeOption<LockMethodSet> lockMethods, Lazy<string> orderOperator)
         {
             var invocation = (IInvocationOperation)context.Operation;
 
@@ -152,7 +154,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         }
 
         /// <summary>Analyzes the block when <paramref name="trigger"/> is its first call that may take a lock (the other calls leave it alone).</summary>
-        private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, string orderOperator, IInvocationOperation trigger)
+        private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, Lazy<string> orderOperator, IInvocationOperation trigger)
         {
             var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
             var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
@@ -203,7 +205,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
         }
 
-        private static void AnalyzeFunction(OperationAnalysisContext context, IOperation function, List<RowLockAcquisition> locks, string orderOperator)
+        private static void AnalyzeFunction(OperationAnalysisContext context, IOperation function, List<RowLockAcquisition> locks, Lazy<string> orderOperator)
         {
             var candidates = new List<RowLockAcquisition>();
             foreach (var acquisition in locks)
@@ -819,14 +821,14 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
         }
 
-        private static void ReportLoop(OperationAnalysisContext context, RowLockAcquisition acquisition, IForEachLoopOperation loop, string orderOperator)
+        private static void ReportLoop(OperationAnalysisContext context, RowLockAcquisition acquisition, IForEachLoopOperation loop, Lazy<string> orderOperator)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, ShapeLoop);
             var collectionSyntax = (loop.Syntax as ForEachStatementSyntax)?.Expression;
             var elementType = (loop.Locals.FirstOrDefault() as ILocalSymbol)?.Type;
             if (collectionSyntax != null && IsComparable(elementType))
             {
-                properties = properties.Add(OrderOperatorProperty, orderOperator).Add(SpansProperty, Spans(collectionSyntax));
+                properties = properties.Add(OrderOperatorProperty, orderOperator.Value).Add(SpansProperty, Spans(collectionSyntax));
             }
 
             context.ReportDiagnostic(Diagnostic.Create(
