@@ -74,9 +74,11 @@ namespace AsyncPatterns.Analyzers.Transactions
 
                 // The lock-method option is read once per tree, not once per method.
                 var lockMethods = TreeOptions.Create(start.Options).LockMethods;
+
                 // Only the loop fix needs it, and listing Enumerable's members is not free.
                 var enumerable = model.Types.Enumerable;
                 var orderOperator = new Lazy<string>(() => HasEnumerableOrder(enumerable) ? "Order" : "OrderBy");
+
                 // Without lock methods in any tree (the usual case) a call is judged by its name alone.
                 var anyLockMethods = false;
                 foreach (var tree in start.Compilation.SyntaxTrees)
