@@ -184,23 +184,26 @@ namespace AsyncPatterns.Analyzers.Concurrency
         /// </summary>
         private static void AnalyzePendingTask(OperationAnalysisContext context, DataAccessModel model)
         {
+            // Runs for every local of the compilation: the model calls an operation async exactly
+            // when its name ends in "Async", a string test done before any symbol is looked at.
             var declarator = (IVariableDeclaratorOperation)context.Operation;
             var local = declarator.Symbol;
             var value = declarator.Initializer?.Value;
-            if (value is null || !AsyncContext.IsTaskLike(local.Type, model.Types)
+            if (value is null
                 || DataAccessModel.Unwrap(value) is not IInvocationOperation invocation
+                || !invocation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal)
+                || !AsyncContext.IsTaskLike(local.Type, model.Types)
                 || model.Classify(invocation) is not { DoesIO: true, IsAsync: true, Context: { } pendingContext })
             {
                 return;
             }
 
             var root = ConcurrentOperations.GetFunctionRoot(declarator);
-            var end = ConcurrentOperations.FirstUseAfter(root, local, declarator.Syntax.Span.End);
-            foreach (var second in OperationsOfFunction(root))
+            var declarationEnd = declarator.Syntax.Span.End;
+            var end = ConcurrentOperations.FirstUseAfter(root, local, declarationEnd);
+            foreach (var second in OperationsOfFunction(root, declarationEnd, end))
             {
-                var start = second.Syntax.SpanStart;
-                if (start <= declarator.Syntax.Span.End || start >= end
-                    || model.Classify(second) is not { DoesIO: true, Context: { } context2 }
+                if (model.Classify(second) is not { DoesIO: true, Context: { } context2 }
                     || !pendingContext.Equals(context2)
                     || IsCombinedWith(model, root, second, local))
                 {
@@ -220,8 +223,14 @@ namespace AsyncPatterns.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The invocations of the function itself, in source order, not those of nested lambdas or local functions.</summary>
-        private static IEnumerable<IInvocationOperation> OperationsOfFunction(IOperation root)
+        /// <summary>
+        /// The invocations of the function itself that start strictly between <paramref name="after"/>
+        /// and <paramref name="before"/>, in source order, not those of nested lambdas or local functions.
+        /// </summary>
+        private static IEnumerable<IInvocationOperation> OperationsOfFunction(IOperation root, int after, int before)
+            => UnorderedOperationsOfFunction(root, after, before).OrderBy(i => i.Syntax.SpanStart);
+
+        private static List<IInvocationOperation> UnorderedOperationsOfFunction(IOperation root, int after, int before)
         {
             var stack = new Stack<IOperation>();
             stack.Push(root);
@@ -229,7 +238,9 @@ namespace AsyncPatterns.Analyzers.Concurrency
             while (stack.Count > 0)
             {
                 var current = stack.Pop();
-                if (current is IInvocationOperation invocation)
+                if (current is IInvocationOperation invocation
+                    && invocation.Syntax.SpanStart > after
+                    && invocation.Syntax.SpanStart < before)
                 {
                     found.Add(invocation);
                 }
@@ -243,7 +254,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 }
             }
 
-            return found.OrderBy(i => i.Syntax.SpanStart);
+            return found;
         }
 
         /// <summary>Whether the invocation initializes a task local that a WhenAll/WhenAny combines with <paramref name="pending"/>.</summary>
@@ -260,7 +271,8 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 return false;
             }
 
-            foreach (var invocation in OperationsOfFunction(root))
+            // Any combining call will do: no need to sort them.
+            foreach (var invocation in UnorderedOperationsOfFunction(root, -1, int.MaxValue))
             {
                 if (!ConcurrentOperations.IsWhenAllOrAny(model, invocation))
                 {

@@ -90,26 +90,20 @@ namespace AsyncPatterns.Analyzers.Core
                 return AsyncContext.IsTaskLike(method.ReturnType, types) ? SessionMemberKind.None : SessionMemberKind.Read;
             }
 
-            if (method.IsStatic || !method.ContainingType.Implements(types.Session))
+            // The name first: this runs for every call of the compilation, and the interface test
+            // walks the type's interfaces.
+            var kind = method.Name switch
             {
-                return SessionMemberKind.None;
-            }
+                "TryGetValue" => SessionMemberKind.Read,
+                "Set" or "Remove" or "Clear" => SessionMemberKind.Write,
+                "LoadAsync" => SessionMemberKind.Load,
+                "CommitAsync" => SessionMemberKind.Commit,
+                _ => SessionMemberKind.None,
+            };
 
-            switch (method.Name)
-            {
-                case "TryGetValue":
-                    return SessionMemberKind.Read;
-                case "Set":
-                case "Remove":
-                case "Clear":
-                    return SessionMemberKind.Write;
-                case "LoadAsync":
-                    return SessionMemberKind.Load;
-                case "CommitAsync":
-                    return SessionMemberKind.Commit;
-                default:
-                    return SessionMemberKind.None;
-            }
+            return kind == SessionMemberKind.None || method.IsStatic || !method.ContainingType.Implements(types.Session)
+                ? SessionMemberKind.None
+                : kind;
         }
 
         /// <summary>Whether the kind touches the session's data (and so loads it when it is not loaded).</summary>

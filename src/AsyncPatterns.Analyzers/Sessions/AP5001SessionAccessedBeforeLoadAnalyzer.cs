@@ -43,51 +43,67 @@ namespace AsyncPatterns.Analyzers.Sessions
                 }
 
                 var preloaded = TreeOptions.Create(start.Options).SessionPreloaded;
-                start.RegisterOperationBlockAction(c => AnalyzeBlock(c, types, preloaded));
+                start.RegisterOperationAction(c => AnalyzeAccess(c, types, preloaded), OperationKind.Invocation, OperationKind.PropertyReference);
             });
         }
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, KnownTypes types, BooleanTreeOption preloaded)
+        /// <summary>
+        /// Few members touch the session, so a member is analyzed only from a session access, and
+        /// only once: from the first access of the member's operation tree.
+        /// </summary>
+        private static void AnalyzeAccess(OperationAnalysisContext context, KnownTypes types, BooleanTreeOption preloaded)
         {
-            if (context.OperationBlocks.IsDefaultOrEmpty)
+            var trigger = context.Operation;
+            if (!SessionAccess.IsAccess(SessionAccess.Classify(trigger, types)))
+            {
+                return;
+            }
+
+            var block = trigger;
+            while (block.Parent != null)
+            {
+                block = block.Parent;
+            }
+
+            if (preloaded.Get(block.Syntax.SyntaxTree))
             {
                 return;
             }
 
             Dictionary<IMethodSymbol, (SyntaxNode Name, IOperation Session)>? first = null;
-            foreach (var block in context.OperationBlocks)
+            var isFirstAccess = true;
+            foreach (var operation in block.DescendantsAndSelf())
             {
-                if (preloaded.Get(block.Syntax.SyntaxTree))
+                if (operation is not (IInvocationOperation or IPropertyReferenceOperation)
+                    || !SessionAccess.IsAccess(SessionAccess.Classify(operation, types)))
+                {
+                    continue;
+                }
+
+                if (isFirstAccess && !ReferenceEquals(operation, trigger))
                 {
                     return;
                 }
 
-                foreach (var operation in block.DescendantsAndSelf())
+                isFirstAccess = false;
+                var function = AsyncContext.GetEnclosingFunction(operation, context.ContainingSymbol);
+                var name = MemberName(operation.Syntax);
+                var session = SessionAccess.GetSession(operation);
+                if (function is not { IsAsync: true } || name is null || session is null)
                 {
-                    if (!SessionAccess.IsAccess(SessionAccess.Classify(operation, types)))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var function = AsyncContext.GetEnclosingFunction(operation, context.OwningSymbol);
-                    var name = MemberName(operation.Syntax);
-                    var session = SessionAccess.GetSession(operation);
-                    if (function is not { IsAsync: true } || name is null || session is null)
-                    {
-                        continue;
-                    }
+                var key = SessionAccess.GetSessionKey(session, types);
+                if (key is null || IsLoadedBefore(operation, key, types))
+                {
+                    continue;
+                }
 
-                    var key = SessionAccess.GetSessionKey(session, types);
-                    if (key is null || IsLoadedBefore(operation, key, types))
-                    {
-                        continue;
-                    }
-
-                    first ??= new Dictionary<IMethodSymbol, (SyntaxNode, IOperation)>(SymbolEqualityComparer.Default);
-                    if (!first.TryGetValue(function, out var earlier) || name.SpanStart < earlier.Name.SpanStart)
-                    {
-                        first[function] = (name, session);
-                    }
+                first ??= new Dictionary<IMethodSymbol, (SyntaxNode, IOperation)>(SymbolEqualityComparer.Default);
+                if (!first.TryGetValue(function, out var earlier) || name.SpanStart < earlier.Name.SpanStart)
+                {
+                    first[function] = (name, session);
                 }
             }
 

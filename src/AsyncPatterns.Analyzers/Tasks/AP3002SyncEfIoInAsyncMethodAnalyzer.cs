@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using AsyncPatterns.Analyzers.Core;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -67,6 +68,16 @@ namespace AsyncPatterns.Analyzers.Tasks
         private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model)
         {
             var invocation = (IInvocationOperation)context.Operation;
+
+            // This runs for every call of the compilation. The model calls an operation async exactly
+            // when the method's name ends in "Async", and async ones are never reported here: that
+            // name test, done first, spares most EF Core calls the walk to the enclosing function
+            // and the classification (which resolves the context instance).
+            if (invocation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal))
+            {
+                return;
+            }
+
             var function = AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol);
             if (function is not { IsAsync: true } || IsInExpressionTree(invocation))
             {
@@ -189,7 +200,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                     };
 
                     if (target is INamedTypeSymbol { Name: "Expression", ContainingNamespace: { } ns }
-                        && ns.ToDisplayString() == "System.Linq.Expressions")
+                        && ns.HasFullName("System.Linq.Expressions"))
                     {
                         return true;
                     }
@@ -242,12 +253,9 @@ namespace AsyncPatterns.Analyzers.Tasks
 
             // The extension class is visible by its simple name exactly when its namespace is
             // imported (file, namespace or global usings alike).
-            foreach (var symbol in at.SemanticModel.LookupNamespacesAndTypes(at.Syntax.SpanStart, name: container.Name))
+            if (IsVisibleBySimpleName(at.SemanticModel, at.Syntax.SpanStart, container))
             {
-                if (SymbolEqualityComparer.Default.Equals(symbol, container))
-                {
-                    return;
-                }
+                return;
             }
 
             var name = container.ContainingNamespace.ToDisplayString();
@@ -255,6 +263,36 @@ namespace AsyncPatterns.Analyzers.Tasks
             {
                 imports.Add(name);
             }
+        }
+
+        /// <summary>
+        /// Whether simple-name lookup of the type's name at the position finds the type (or, when the
+        /// name is ambiguous, finds it among the candidates). Binds the name speculatively, as the
+        /// compiler would: <c>LookupNamespacesAndTypes</c> gives the same answer but first lists
+        /// every name in scope, which with many (global) usings costs far more.
+        /// </summary>
+        private static bool IsVisibleBySimpleName(SemanticModel model, int position, INamedTypeSymbol type)
+        {
+            var name = SyntaxFactory.IdentifierName(type.Name);
+            var info = model.GetSpeculativeSymbolInfo(position, name, SpeculativeBindingOption.BindAsTypeOrNamespace);
+            if (SymbolEqualityComparer.Default.Equals(info.Symbol, type))
+            {
+                // A `using Name = ...;` alias of the type is found as the alias: it imports no extension methods.
+                return model.GetSpeculativeAliasInfo(position, name, SpeculativeBindingOption.BindAsTypeOrNamespace) is null;
+            }
+
+            if (info.CandidateReason == CandidateReason.Ambiguous)
+            {
+                foreach (var candidate in info.CandidateSymbols)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(candidate, type))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static void AddParamsWrapping(ImmutableDictionary<string, string?>.Builder properties, IInvocationOperation invocation)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using AsyncPatterns.Analyzers.Core;
 using Microsoft.CodeAnalysis;
@@ -57,26 +58,27 @@ namespace AsyncPatterns.Analyzers.Tasks
                     return;
                 }
 
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, model), OperationKind.Invocation);
+                // The token overload of a method depends on its definition only; looking it up walks
+                // the members of the method's type and its bases, so it is done once per method.
+                var tokenOverloads = new ConcurrentDictionary<IMethodSymbol, AsyncCounterpart?>(SymbolEqualityComparer.Default);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, model, tokenOverloads), OperationKind.Invocation);
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, ConcurrentDictionary<IMethodSymbol, AsyncCounterpart?> tokenOverloads)
         {
+            // This runs for every call of the compilation, so the tests go from cheapest to dearest;
+            // each is a condition of the report, so their order does not change what is reported.
+            // The model calls an operation async exactly when the method's name ends in "Async".
             var invocation = (IInvocationOperation)context.Operation;
-            if (invocation.Syntax is not InvocationExpressionSyntax call)
-            {
-                return;
-            }
-
-            var operation = model.Classify(invocation);
-            if (operation is null || !operation.IsAsync)
+            var method = invocation.TargetMethod;
+            if (!method.Name.EndsWith("Async", System.StringComparison.Ordinal)
+                || invocation.Syntax is not InvocationExpressionSyntax call)
             {
                 return;
             }
 
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            var method = invocation.TargetMethod;
             var tokenParameter = AsyncCounterparts.GetTokenParameter(method, model.Types);
             if (tokenParameter != null)
             {
@@ -107,7 +109,12 @@ namespace AsyncPatterns.Analyzers.Tasks
             }
             else
             {
-                var overload = AsyncCounterparts.FindTokenOverload(method.Unreduced(), model.Types);
+                var definition = method.Unreduced().OriginalDefinition;
+                if (!tokenOverloads.TryGetValue(definition, out var overload))
+                {
+                    overload = tokenOverloads.GetOrAdd(definition, AsyncCounterparts.FindTokenOverload(definition, model.Types));
+                }
+
                 if (overload is null)
                 {
                     return;
@@ -118,6 +125,12 @@ namespace AsyncPatterns.Analyzers.Tasks
                 {
                     return;
                 }
+            }
+
+            // Classified last: for an EF Core call it also resolves the context instance, which this rule does not need.
+            if (model.Classify(invocation) is null)
+            {
+                return;
             }
 
             var token = CancellationTokens.Find(invocation, context.ContainingSymbol, model.Types);

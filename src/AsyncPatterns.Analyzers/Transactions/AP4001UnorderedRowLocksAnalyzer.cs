@@ -74,57 +74,140 @@ namespace AsyncPatterns.Analyzers.Transactions
 
                 // The lock-method option is read once per tree, not once per method.
                 var lockMethods = TreeOptions.Create(start.Options).LockMethods;
-                var orderOperator = HasEnumerableOrder(model.Types.Enumerable) ? "Order" : "OrderBy";
-                start.RegisterOperationBlockAction(c =>
-                {
-                    var tree = c.OwningSymbol.Locations.FirstOrDefault()?.SourceTree ?? c.OperationBlocks.FirstOrDefault()?.Syntax.SyntaxTree;
-                    if (tree is null)
-                    {
-                        return;
-                    }
 
-                    var methods = lockMethods.Get(tree);
-                    foreach (var block in c.OperationBlocks)
+                // Only the loop fix needs it, and listing Enumerable's members is not free.
+                var enumerable = model.Types.Enumerable;
+                var orderOperator = new Lazy<string>(() => HasEnumerableOrder(enumerable) ? "Order" : "OrderBy");
+
+                // Without lock methods in any tree (the usual case) a call is judged by its name alone.
+                var anyLockMethods = false;
+                foreach (var tree in start.Compilation.SyntaxTrees)
+                {
+                    if (!lockMethods.Get(tree).IsEmpty)
                     {
-                        AnalyzeBlock(c, model, methods, block, orderOperator);
+                        anyLockMethods = true;
+                        break;
                     }
-                });
+                }
+
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (anyLockMethods || HasLockName(((IInvocationOperation)c.Operation).TargetMethod.Name))
+                        {
+                            AnalyzeInvocation(c, model, lockMethods, orderOperator);
+                        }
+                    },
+                    OperationKind.Invocation);
             });
         }
 
         private static bool HasEnumerableOrder(INamedTypeSymbol? enumerable)
             => enumerable?.GetMembers("Order").Any() == true;
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, string orderOperator)
+        /// <summary>
+        /// Few members lock rows, so a member's acquisitions are gathered only from a call that can
+        /// be one by its name (<see cref="MayAcquire"/>), and only once: from the first such call of
+        /// the member's operation tree.
+        /// </summary>
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, TreeOption<LockMethodSet> lockMethods, Lazy<string> orderOperator)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+
+            // The option is the member's tree's (the tree of its first declaration).
+            var methods = lockMethods.Get(FirstSourceTree(context.ContainingSymbol) ?? invocation.Syntax.SyntaxTree);
+            if (!MayAcquire(invocation, methods))
+            {
+                return;
+            }
+
+            var block = invocation.Parent;
+            while (block?.Parent != null)
+            {
+                block = block.Parent;
+            }
+
+            if (block != null)
+            {
+                AnalyzeBlock(context, model, methods, block, orderOperator, invocation);
+            }
+        }
+
+        private static SyntaxTree? FirstSourceTree(ISymbol symbol)
+        {
+            var locations = symbol.Locations;
+            return locations.IsDefaultOrEmpty ? null : locations[0].SourceTree;
+        }
+
+        /// <summary>
+        /// The names <see cref="RowLocks.Recognize"/> accepts besides the user's lock methods:
+        /// FromSql..., SqlQuery..., ExecuteSql..., ExecuteUpdate..., ExecuteDelete....
+        /// </summary>
+        private static bool HasLockName(string name)
+            => name.StartsWith("Execute", StringComparison.Ordinal)
+               || name.StartsWith("FromSql", StringComparison.Ordinal)
+               || name.StartsWith("SqlQuery", StringComparison.Ordinal);
+
+        /// <summary>Whether <see cref="RowLocks.Recognize"/> may take the call for an acquisition, decided by names only.</summary>
+        private static bool MayAcquire(IInvocationOperation invocation, LockMethodSet methods)
+        {
+            var method = invocation.TargetMethod;
+            return HasLockName(method.Name) || (!methods.IsEmpty && methods.Contains(method.ReducedFrom ?? method));
+        }
+
+        /// <summary>Analyzes the block when <paramref name="trigger"/> is its first call that may take a lock (the other calls leave it alone).</summary>
+        private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, Lazy<string> orderOperator, IInvocationOperation trigger)
         {
             var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
+            var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
+            var first = true;
             foreach (var operation in block.Descendants())
             {
-                if (operation is not IInvocationOperation invocation)
+                if (operation is not IInvocationOperation invocation || !MayAcquire(invocation, methods))
                 {
                     continue;
                 }
 
+                if (first && !ReferenceEquals(invocation, trigger))
+                {
+                    return;
+                }
+
+                first = false;
+
                 var function = EnclosingFunction(invocation, block);
-                var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, function, model));
+                var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, OpenersOf(function, model, openers), model));
                 if (acquisition != null)
                 {
                     acquisitions.Add((acquisition, function));
                 }
             }
 
-            if (acquisitions.Count == 0)
+            // By function, in the order the functions first lock; the few functions are told apart
+            // by reference (hashing operations would give each its identity hash code first).
+            var done = new List<IOperation>();
+            foreach (var (_, function) in acquisitions)
             {
-                return;
-            }
+                if (done.Contains(function))
+                {
+                    continue;
+                }
 
-            foreach (var group in acquisitions.GroupBy(a => a.Function))
-            {
-                AnalyzeFunction(context, group.Key, group.Select(g => g.Lock).OrderBy(l => l.Invocation.Syntax.SpanStart).ToList(), orderOperator);
+                done.Add(function);
+                var locks = new List<RowLockAcquisition>();
+                foreach (var (acquisition, other) in acquisitions)
+                {
+                    if (ReferenceEquals(other, function))
+                    {
+                        locks.Add(acquisition);
+                    }
+                }
+
+                AnalyzeFunction(context, function, locks.OrderBy(l => l.Invocation.Syntax.SpanStart).ToList(), orderOperator);
             }
         }
 
-        private static void AnalyzeFunction(OperationBlockAnalysisContext context, IOperation function, List<RowLockAcquisition> locks, string orderOperator)
+        private static void AnalyzeFunction(OperationAnalysisContext context, IOperation function, List<RowLockAcquisition> locks, Lazy<string> orderOperator)
         {
             var candidates = new List<RowLockAcquisition>();
             foreach (var acquisition in locks)
@@ -572,27 +655,32 @@ namespace AsyncPatterns.Analyzers.Transactions
         /// <c>BeginTransaction[Async]</c> earlier in the function on the same context, or a
         /// <c>TransactionScope</c> created earlier in the function.
         /// </summary>
-        private static bool IsInExplicitTransaction(IInvocationOperation invocation, IOperation function, DataAccessModel model)
+        private static bool IsInExplicitTransaction(IInvocationOperation invocation, List<TransactionOpener> openers, DataAccessModel model)
         {
             var position = invocation.Syntax.SpanStart;
-            var context = model.GetContextInstance(DataAccessModel.GetReceiver(invocation));
-            foreach (var operation in function.Descendants())
+
+            // The lock's context is resolved only once a transaction begins before it.
+            ContextInstance? context = null;
+            var contextResolved = false;
+            foreach (var opener in openers)
             {
-                if (operation.Syntax.SpanStart >= position)
+                if (opener.Position >= position)
                 {
                     continue;
                 }
 
-                if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
-                    && scopeType.ContainingNamespace?.ToDisplayString() == "System.Transactions")
+                if (opener.IsScope)
                 {
                     return true;
                 }
 
-                if (operation is IInvocationOperation candidate
-                    && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal)
-                    && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin
-                    && (context is null || begin.Context is null || begin.Context.Equals(context)))
+                if (!contextResolved)
+                {
+                    context = model.GetContextInstance(DataAccessModel.GetReceiver(invocation));
+                    contextResolved = true;
+                }
+
+                if (context is null || opener.Context is null || opener.Context.Equals(context))
                 {
                     return true;
                 }
@@ -601,7 +689,44 @@ namespace AsyncPatterns.Analyzers.Transactions
             return false;
         }
 
-        private static void ReportPair(OperationBlockAnalysisContext context, RowLockAcquisition first, RowLockAcquisition second, IOperation function)
+        /// <summary>The function's transaction openers, gathered once per function for all its bulk updates.</summary>
+        private static List<TransactionOpener> OpenersOf(IOperation function, DataAccessModel model, List<(IOperation Function, List<TransactionOpener> Openers)> known)
+        {
+            foreach (var (knownFunction, openers) in known)
+            {
+                if (ReferenceEquals(knownFunction, function))
+                {
+                    return openers;
+                }
+            }
+
+            var found = TransactionOpeners(function, model);
+            known.Add((function, found));
+            return found;
+        }
+
+        private static List<TransactionOpener> TransactionOpeners(IOperation function, DataAccessModel model)
+        {
+            var openers = new List<TransactionOpener>();
+            foreach (var operation in function.Descendants())
+            {
+                if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
+                    && scopeType.ContainingNamespace.HasFullName("System.Transactions"))
+                {
+                    openers.Add(new TransactionOpener(operation.Syntax.SpanStart, isScope: true, context: null));
+                }
+                else if (operation is IInvocationOperation candidate
+                         && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal)
+                         && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin)
+                {
+                    openers.Add(new TransactionOpener(operation.Syntax.SpanStart, isScope: false, begin.Context));
+                }
+            }
+
+            return openers;
+        }
+
+        private static void ReportPair(OperationAnalysisContext context, RowLockAcquisition first, RowLockAcquisition second, IOperation function)
         {
             var firstKey = first.Key!;
             var secondKey = second.Key!;
@@ -698,14 +823,14 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
         }
 
-        private static void ReportLoop(OperationBlockAnalysisContext context, RowLockAcquisition acquisition, IForEachLoopOperation loop, string orderOperator)
+        private static void ReportLoop(OperationAnalysisContext context, RowLockAcquisition acquisition, IForEachLoopOperation loop, Lazy<string> orderOperator)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, ShapeLoop);
             var collectionSyntax = (loop.Syntax as ForEachStatementSyntax)?.Expression;
             var elementType = (loop.Locals.FirstOrDefault() as ILocalSymbol)?.Type;
             if (collectionSyntax != null && IsComparable(elementType))
             {
-                properties = properties.Add(OrderOperatorProperty, orderOperator).Add(SpansProperty, Spans(collectionSyntax));
+                properties = properties.Add(OrderOperatorProperty, orderOperator.Value).Add(SpansProperty, Spans(collectionSyntax));
             }
 
             context.ReportDiagnostic(Diagnostic.Create(
@@ -721,7 +846,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                && (type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double or SpecialType.System_String
                    || type.AllInterfaces.Any(i => i.Name == "IComparable"));
 
-        private static void ReportMultiRow(OperationBlockAnalysisContext context, RowLockAcquisition acquisition)
+        private static void ReportMultiRow(OperationAnalysisContext context, RowLockAcquisition acquisition)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, ShapeMultiRow);
             var segment = acquisition.LockClauseSegment;
@@ -749,5 +874,23 @@ namespace AsyncPatterns.Analyzers.Transactions
             InvocationExpressionSyntax { Expression: SimpleNameSyntax name } => name.GetLocation(),
             _ => invocation.Syntax.GetLocation(),
         };
+
+        /// <summary>A <c>BeginTransaction[Async]</c> call or a <c>TransactionScope</c> creation in a function.</summary>
+        private readonly struct TransactionOpener
+        {
+            public TransactionOpener(int position, bool isScope, ContextInstance? context)
+            {
+                Position = position;
+                IsScope = isScope;
+                Context = context;
+            }
+
+            public int Position { get; }
+
+            public bool IsScope { get; }
+
+            /// <summary>The context a BeginTransaction runs on, when known.</summary>
+            public ContextInstance? Context { get; }
+        }
     }
 }

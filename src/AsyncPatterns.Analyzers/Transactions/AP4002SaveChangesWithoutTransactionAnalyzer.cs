@@ -48,46 +48,145 @@ namespace AsyncPatterns.Analyzers.Transactions
                     return;
                 }
 
-                compilationStart.RegisterOperationBlockAction(blockContext => AnalyzeBlock(blockContext, model));
+                compilationStart.RegisterOperationAction(c => AnalyzeInvocation(c, model), OperationKind.Invocation);
             });
         }
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, DataAccessModel model)
+        /// <summary>
+        /// Few members write at all, so a member's writes are gathered only from a call whose name
+        /// can be a write, and only once: from the first such call of the member's operation tree.
+        /// </summary>
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model)
         {
-            // Writes grouped by the function they run in (the member, each lambda, each local
-            // function: a lambda is its own unit of work) and by context instance.
-            var groups = new Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>();
-            foreach (var block in context.OperationBlocks)
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!MayBeWrite(invocation))
             {
-                foreach (var operation in block.Descendants())
+                return;
+            }
+
+            var block = invocation.Parent;
+            while (block?.Parent != null)
+            {
+                block = block.Parent;
+            }
+
+            if (block is null)
+            {
+                return;
+            }
+
+            var candidates = new List<(IInvocationOperation Call, IOperation? Function)>();
+            foreach (var operation in block.Descendants())
+            {
+                if (operation is not IInvocationOperation candidate || !MayBeWrite(candidate))
                 {
-                    if (operation is not IInvocationOperation invocation
-                        || model.Classify(invocation) is not { Context: { } instance } write
-                        || !IsWrite(write.Kind)
-                        || ExplicitTransactions.IsInExplicitTransaction(invocation, instance, model))
-                    {
-                        continue;
-                    }
-
-                    var key = (EnclosingFunction(invocation), (ContextInstance)instance);
-                    if (!groups.TryGetValue(key, out var list))
-                    {
-                        list = new List<DataAccessOperation>();
-                        groups.Add(key, list);
-                    }
-
-                    list.Add(write!);
+                    continue;
                 }
+
+                if (candidates.Count == 0 && !ReferenceEquals(candidate, invocation))
+                {
+                    return;
+                }
+
+                candidates.Add((candidate, EnclosingFunction(candidate)));
+            }
+
+            // Writes grouped by the function they run in (the member, each lambda, each local
+            // function: a lambda is its own unit of work) and by context instance. Only functions
+            // whose calls could make a report by their names are classified (most members hold
+            // one SaveChanges, which alone cannot).
+            Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>? groups = null;
+            foreach (var (candidate, function) in candidates)
+            {
+                if (!CouldReport(candidates, function)
+                    || model.Classify(candidate) is not { Context: { } instance } write
+                    || !IsWrite(write.Kind))
+                {
+                    continue;
+                }
+
+                groups ??= new Dictionary<(IOperation? Function, ContextInstance Context), List<DataAccessOperation>>();
+                var key = (function, instance);
+                if (!groups.TryGetValue(key, out var list))
+                {
+                    list = new List<DataAccessOperation>();
+                    groups.Add(key, list);
+                }
+
+                list.Add(write);
+            }
+
+            if (groups is null)
+            {
+                return;
             }
 
             foreach (var pair in groups)
             {
-                AnalyzeUnitOfWork(context, model, pair.Key.Function, pair.Key.Context, pair.Value);
+                // Whether a write runs in an explicit transaction is the dear question, asked only
+                // of units of work that could be reported with every write counted (fewer writes
+                // never make a report).
+                var writes = pair.Value;
+                if (!CouldReport(writes, pair.Key.Function))
+                {
+                    continue;
+                }
+
+                writes.RemoveAll(w => ExplicitTransactions.IsInExplicitTransaction(w.Invocation, w.Context, model));
+                AnalyzeUnitOfWork(context, model, pair.Key.Function, pair.Key.Context, writes);
             }
         }
 
+        /// <summary>A SaveChanges, and another write or a loop that repeats it: what <see cref="AnalyzeUnitOfWork"/> needs to report.</summary>
+        private static bool CouldReport(List<DataAccessOperation> writes, IOperation? function)
+        {
+            foreach (var write in writes)
+            {
+                if (write.Kind == DataAccessKind.SaveChanges && (writes.Count > 1 || RepeatsInLoop(write.Invocation, function)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <see cref="CouldReport(List{DataAccessOperation}, IOperation)"/> by names, for the calls of
+        /// <paramref name="function"/> that may be writes: a unit of work of the function holds some of them.
+        /// </summary>
+        private static bool CouldReport(List<(IInvocationOperation Call, IOperation? Function)> candidates, IOperation? function)
+        {
+            var count = 0;
+            IInvocationOperation? saveChanges = null;
+            foreach (var (call, candidateFunction) in candidates)
+            {
+                if (!ReferenceEquals(candidateFunction, function))
+                {
+                    continue;
+                }
+
+                count++;
+                if (call.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync")
+                {
+                    if (count > 1 || RepeatsInLoop(call, function))
+                    {
+                        return true;
+                    }
+
+                    saveChanges ??= call;
+                }
+                else if (saveChanges != null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static void AnalyzeUnitOfWork(
-            OperationBlockAnalysisContext context,
+            OperationAnalysisContext context,
             DataAccessModel model,
             IOperation? function,
             ContextInstance instance,
@@ -156,6 +255,19 @@ namespace AsyncPatterns.Analyzers.Transactions
 
         private static bool IsWrite(DataAccessKind kind)
             => kind is DataAccessKind.SaveChanges or DataAccessKind.BulkUpdate or DataAccessKind.RawSqlExecution;
+
+        /// <summary>
+        /// The names the model gives the kinds of <see cref="IsWrite"/> (SaveChanges, ExecuteUpdate,
+        /// ExecuteDelete, ExecuteSql..., with or without "Async"): a test on the name alone, which
+        /// runs for every call of the compilation before anything looks at symbols.
+        /// </summary>
+        private static bool MayBeWrite(IInvocationOperation invocation)
+        {
+            var name = invocation.TargetMethod.Name;
+            return name.StartsWith("Execute", System.StringComparison.Ordinal)
+                   || name == "SaveChanges"
+                   || name == "SaveChangesAsync";
+        }
 
         private static IOperation? EnclosingFunction(IOperation operation)
         {
