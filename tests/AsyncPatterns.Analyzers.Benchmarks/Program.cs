@@ -120,6 +120,11 @@ foreach (var line in Report.Scaling(results, packages))
     Out(line);
 }
 
+foreach (var line in Report.Targets(results, packages))
+{
+    Out(line);
+}
+
 Out();
 foreach (var r in results)
 {

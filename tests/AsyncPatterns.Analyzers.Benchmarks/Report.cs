@@ -121,6 +121,49 @@ internal static class Report
         yield return "";
     }
 
+    /// <summary>The targets of docs/performance.md, judged on this run (largest size, smallest to largest for flatness).</summary>
+    public static IEnumerable<string> Targets(IReadOnlyList<SizeResult> results, IReadOnlyList<AnalyzerPackage> packages)
+    {
+        var ours = packages.FirstOrDefault(p => p.Name == AnalyzerPackage.Ours);
+        if (ours is null || results.Count == 0)
+        {
+            yield break;
+        }
+
+        var largest = results[^1];
+        var compile = Median(largest.Compile.Select(c => c.WallMs));
+        var total = Median(largest.Packages[ours.Name].Select(x => x.TotalExecutionMs));
+        var share = 100 * total / compile;
+        yield return "## Targets, on this run";
+        yield return "";
+        yield return $"- all AP rules together ≤ 3% of the compiler's time at {largest.Files} files: {Pct(total, compile)} — {(share <= 3 ? "met" : "missed")}";
+
+        var ourRules = RuleStats(ours, largest.Packages[ours.Name]).OrderByDescending(x => x.Time.Median).ToList();
+        foreach (var peer in packages.Where(p => p.Name != AnalyzerPackage.Ours))
+        {
+            var ran = RuleStats(peer, largest.Packages[peer.Name]).Where(x => x.Time.Median > 0).ToList();
+            if (ran.Count == 0)
+            {
+                continue;
+            }
+
+            var mean = ran.Average(x => x.Time.Median);
+            var above = ourRules.Where(x => x.Time.Median >= mean).Select(x => $"{x.Ids} {F(x.Time.Median)}").ToList();
+            yield return $"- each AP rule below {peer.ShortName}'s time per rule ({F(mean)} ms, mean of {ran.Count} rules): "
+                + (above.Count == 0 ? $"met (slowest AP rule {F(ourRules[0].Time.Median)} ms)" : $"missed by {string.Join(", ", above)}");
+        }
+
+        if (results.Count >= 2)
+        {
+            var first = results[0];
+            double PerFileOf(SizeResult r) => Median(r.Packages[ours.Name].Select(x => x.TotalExecutionMs)) * 1000 / r.Files;
+            var growth = PerFileOf(largest) / PerFileOf(first);
+            yield return $"- time per file flat within 20% from {first.Files} to {largest.Files} files: {growth.ToString("0.00", CultureInfo.InvariantCulture)}× — {(growth <= 1.2 ? "met" : "missed")}";
+        }
+
+        yield return "";
+    }
+
     public static string ClosingLine(SizeResult r, IReadOnlyList<AnalyzerPackage> packages)
     {
         var compile = Median(r.Compile.Select(c => c.WallMs));
