@@ -108,6 +108,11 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
             logAnalyzerExecutionTime: true,
             reportSuppressedDiagnostics: false);
         var compilation = Fresh();
+
+        // The compilation binds its references (a few hundred assemblies) the first time anything
+        // asks for a symbol. In a build the compiler has done so before any analyzer runs; here the
+        // first compilation-start action would pay for it, whichever package it belongs to.
+        _ = compilation.GetSpecialType(SpecialType.System_Object);
         Settle();
         var allocated = GC.GetTotalAllocatedBytes(true);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncPatterns.Analyzers.Core
@@ -167,7 +168,8 @@ namespace AsyncPatterns.Analyzers.Core
         }
 
         // The name, written at the operation, must still mean the symbol: a nearer local, parameter or
-        // member of the same name would capture it.
+        // member of the same name would capture it. The name is bound as an expression at that
+        // position, as the fix will write it; LookupSymbols would list every import's names first.
         private static bool IsVisible(SemanticModel? model, int position, ISymbol symbol)
         {
             if (model is null)
@@ -175,15 +177,10 @@ namespace AsyncPatterns.Analyzers.Core
                 return true;
             }
 
-            var found = model.LookupSymbols(position, name: symbol.Name);
-            if (found.IsDefaultOrEmpty)
-            {
-                return false;
-            }
-
-            var first = found[0];
-            return SymbolEqualityComparer.Default.Equals(first, symbol)
-                   || SymbolEqualityComparer.Default.Equals(first.OriginalDefinition, symbol.OriginalDefinition);
+            var bound = model.GetSpeculativeSymbolInfo(position, SyntaxFactory.IdentifierName(symbol.Name), SpeculativeBindingOption.BindAsExpression).Symbol;
+            return bound != null
+                   && (SymbolEqualityComparer.Default.Equals(bound, symbol)
+                       || SymbolEqualityComparer.Default.Equals(bound.OriginalDefinition, symbol.OriginalDefinition));
         }
 
         private static IParameterSymbol? FindTokenParameter(IMethodSymbol method, KnownTypes types)

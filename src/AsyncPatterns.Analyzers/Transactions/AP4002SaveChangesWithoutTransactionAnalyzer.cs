@@ -123,7 +123,7 @@ namespace AsyncPatterns.Analyzers.Transactions
 
             foreach (var pair in groups)
             {
-                // Whether a write runs in an explicit transaction is the dear question, asked only
+                // Whether a write runs in an explicit transaction is the costly question, asked only
                 // of units of work that could be reported with every write counted (fewer writes
                 // never make a report).
                 var writes = pair.Value;
