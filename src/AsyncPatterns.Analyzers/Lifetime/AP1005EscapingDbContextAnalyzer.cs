@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using AsyncPatterns.Analyzers.Core;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -554,18 +555,15 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     _ => null,
                 };
 
-                if (candidateType is null || !IsVisibleAs(candidate, semanticModel, position))
-                {
-                    continue;
-                }
-
+                // The type first: binding the name is the costly part, needed for the few that match.
                 if (candidateType is INamedTypeSymbol named && candidateType.IsType(model.Types.DbContextFactory)
-                    && SymbolEqualityComparer.Default.Equals(named.TypeArguments[0], contextType))
+                    && SymbolEqualityComparer.Default.Equals(named.TypeArguments[0], contextType)
+                    && IsVisibleAs(candidate, semanticModel, position))
                 {
                     return new FactoryCandidate(candidate.Name, FactoryKindContext);
                 }
 
-                if (scopeFactory is null && candidateType.IsType(model.Types.ServiceScopeFactory))
+                if (scopeFactory is null && candidateType.IsType(model.Types.ServiceScopeFactory) && IsVisibleAs(candidate, semanticModel, position))
                 {
                     scopeFactory = new FactoryCandidate(candidate.Name, FactoryKindScope);
                 }
@@ -574,10 +572,12 @@ namespace AsyncPatterns.Analyzers.Lifetime
             return scopeFactory;
         }
 
+        // What the bare name means at the position, bound as the fix would write it (LookupSymbols
+        // would first list every import's names).
         private static bool IsVisibleAs(ISymbol symbol, SemanticModel semanticModel, int position)
         {
-            var found = semanticModel.LookupSymbols(position, name: symbol.Name);
-            return found.Length == 1 && SymbolEqualityComparer.Default.Equals(found[0], symbol);
+            var bound = semanticModel.GetSpeculativeSymbolInfo(position, SyntaxFactory.IdentifierName(symbol.Name), SpeculativeBindingOption.BindAsExpression);
+            return bound.CandidateSymbols.IsEmpty && SymbolEqualityComparer.Default.Equals(bound.Symbol, symbol);
         }
 
         private readonly struct FactoryCandidate
