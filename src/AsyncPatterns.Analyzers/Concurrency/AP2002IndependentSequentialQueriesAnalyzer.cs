@@ -65,7 +65,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
             {
                 var runEnd = run[run.Length - 1].Statement.Syntax.Span.End;
                 if (operations.Any(o => o.Syntax.SpanStart >= runEnd
-                                        && o is IInvocationOperation invocation
+                                        && o is IInvocationOperation { TargetMethod.Name: "SaveChanges" or "SaveChangesAsync" } invocation
                                         && model.Classify(invocation) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
                                         && run.Any(q => q.Context.Equals(saved)))
                     || run.Any(q => IsMutated(operations, q.Target, runEnd)))
@@ -104,9 +104,9 @@ namespace AsyncPatterns.Analyzers.Concurrency
         /// <summary>A transaction in the function: BeginTransaction/UseTransaction on a context, or a TransactionScope.</summary>
         private static bool OpensTransaction(DataAccessModel model, IOperation operation) => operation switch
         {
-            IInvocationOperation invocation => model.Classify(invocation)?.Kind == DataAccessKind.BeginTransaction
-                                               || invocation.TargetMethod.Name is "UseTransaction" or "UseTransactionAsync"
-                                               || invocation.TargetMethod.Name is "EnlistTransaction",
+            IInvocationOperation invocation => invocation.TargetMethod.Name is "UseTransaction" or "UseTransactionAsync" or "EnlistTransaction"
+                                               || (invocation.TargetMethod.Name is "BeginTransaction" or "BeginTransactionAsync"
+                                                   && model.Classify(invocation)?.Kind == DataAccessKind.BeginTransaction),
             IObjectCreationOperation creation => creation.Type.IsType(model.Types.TransactionScope),
             _ => false,
         };
