@@ -115,6 +115,15 @@ foreach (var size in options.Sizes)
         Console.Error.WriteLine($"  {size} files: repetition {rep + 1}/{options.Repetitions} done, load {Machine.LoadAverage()}");
     }
 
+    if (options.ListDiagnosticsPath is not null)
+    {
+        var ours = packages.FirstOrDefault(p => p.Name == AnalyzerPackage.Ours);
+        if (ours is not null)
+        {
+            File.AppendAllLines(options.ListDiagnosticsPath, runner.ListDiagnostics(ours).Prepend($"# {size} files"));
+        }
+    }
+
     result.LoadBefore = loadBefore;
     result.LoadAfter = Machine.LoadAverage();
     results.Add(result);
@@ -148,11 +157,11 @@ if (options.OutputPath is not null)
 
 return 0;
 
-internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, string[]? Packages, bool AllRules, string? OutputPath, string? DumpDirectory, bool IsolateOurs, int WarmupFiles)
+internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, string[]? Packages, bool AllRules, string? OutputPath, string? DumpDirectory, bool IsolateOurs, int WarmupFiles, string? ListDiagnosticsPath)
 {
     public static BenchmarkOptions? Parse(string[] args)
     {
-        var o = new BenchmarkOptions([250, 1000, 4000], 5, 42, null, false, null, null, false, 200);
+        var o = new BenchmarkOptions([250, 1000, 4000], 5, 42, null, false, null, null, false, 200, null);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -167,8 +176,9 @@ internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, 
                 case "--dump": o = o with { DumpDirectory = Value() }; break;
                 case "--isolate-ours": o = o with { IsolateOurs = true }; break;
                 case "--warmup": o = o with { WarmupFiles = int.Parse(Value(), CultureInfo.InvariantCulture) }; break;
+                case "--list-diagnostics": o = o with { ListDiagnosticsPath = Value() }; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --sizes 250,1000,4000 --reps 5 --seed 42 --packages ours,VSTHRD,AsyncFixer,Meziantou,IDisposable --all-rules --output report.md --dump dir --isolate-ours --warmup 200");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --sizes 250,1000,4000 --reps 5 --seed 42 --packages ours,VSTHRD,AsyncFixer,Meziantou,IDisposable --all-rules --output report.md --dump dir --isolate-ours --warmup 200 --list-diagnostics file");
                     return null;
             }
         }

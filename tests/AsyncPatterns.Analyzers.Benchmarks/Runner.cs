@@ -152,6 +152,20 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
         return new PackageRun(watch.Elapsed.TotalMilliseconds, cpuMs, bytes, times.ToImmutable(), counts.ToImmutableDictionary(), exceptions.Count, exceptions.Distinct().Take(3).ToImmutableArray());
     }
 
+    /// <summary>
+    /// Every diagnostic of the package on this code base, one sorted line each (ID, location,
+    /// message, properties): two builds of the analyzers compared line by line show whether a change
+    /// kept their behaviour.
+    /// </summary>
+    public IEnumerable<string> ListDiagnostics(AnalyzerPackage package)
+    {
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        var diagnostics = Fresh().WithAnalyzers(package.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return diagnostics
+            .Select(d => $"{d.Id} {d.Location.GetLineSpan()} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)} {string.Join(";", d.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value))}")
+            .Order(StringComparer.Ordinal);
+    }
+
     private static void Settle()
     {
         GC.Collect();
