@@ -35,7 +35,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
         public const string FactoryKindContext = "DbContextFactory";
         public const string FactoryKindScope = "ServiceScopeFactory";
 
-        /// <summary>For <see cref="FixCreateInside"/>: the context type as written at the work's position.</summary>
+        /// <summary>For <see cref="FixCreateInside"/> from a scope factory: the context type as written at the work's position.</summary>
         public const string ContextTypeProperty = "ContextType";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -175,8 +175,14 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     properties = properties
                         .Add(FixProperty, FixCreateInside)
                         .Add(FactoryProperty, factory.Value.Name)
-                        .Add(FactoryKindProperty, factory.Value.Kind)
-                        .Add(ContextTypeProperty, instance.ContextType.ToMinimalDisplayString(work.Body.SemanticModel!, work.Body.Syntax.SpanStart));
+                        .Add(FactoryKindProperty, factory.Value.Kind);
+
+                    // Only a scope's GetRequiredService<T>() names the type; writing it minimally costs
+                    // name lookups at the position, so the other fix shape goes without.
+                    if (factory.Value.Kind == FactoryKindScope)
+                    {
+                        properties = properties.Add(ContextTypeProperty, instance.ContextType.ToMinimalDisplayString(work.Body.SemanticModel!, work.Body.Syntax.SpanStart));
+                    }
                 }
 
                 context.ReportDiagnostic(Diagnostic.Create(

@@ -201,8 +201,13 @@ namespace AsyncPatterns.CodeFixes.Lifetime
         private static (SyntaxNode Old, SyntaxNode New)? CreateInside(SyntaxNode node, Diagnostic diagnostic, SemanticModel semanticModel, HashSet<string> namespaces, CancellationToken cancellationToken)
         {
             if (!diagnostic.Properties.TryGetValue(AP1005EscapingDbContextAnalyzer.FactoryProperty, out var factory) || factory is null
-                || !diagnostic.Properties.TryGetValue(AP1005EscapingDbContextAnalyzer.FactoryKindProperty, out var factoryKind)
-                || !diagnostic.Properties.TryGetValue(AP1005EscapingDbContextAnalyzer.ContextTypeProperty, out var contextType) || contextType is null)
+                || !diagnostic.Properties.TryGetValue(AP1005EscapingDbContextAnalyzer.FactoryKindProperty, out var factoryKind))
+            {
+                return null;
+            }
+
+            diagnostic.Properties.TryGetValue(AP1005EscapingDbContextAnalyzer.ContextTypeProperty, out var contextType);
+            if (factoryKind != AP1005EscapingDbContextAnalyzer.FactoryKindContext && contextType is null)
             {
                 return null;
             }
