@@ -269,13 +269,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             }
 
             // One diagnostic per variable: the first assignment of it that leaves a read behind reports.
-            IOperation top = assignment;
-            while (top.Parent != null)
-            {
-                top = top.Parent;
-            }
-
-            foreach (var earlier in top.Descendants())
+            foreach (var earlier in OperationTrees.Root(assignment).Descendants())
             {
                 if (ReferenceEquals(earlier, assignment))
                 {
@@ -341,21 +335,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 return null;
             }
 
-            IOperation top = assignment;
-            while (top.Parent != null)
-            {
-                top = top.Parent;
-            }
-
-            var references = new List<ILocalReferenceOperation>();
-            foreach (var operation in top.Descendants())
-            {
-                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                {
-                    references.Add(reference);
-                }
-            }
-
+            var references = OperationTrees.ReferencesTo(local, assignment);
             references.Sort((x, y) => x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
             var read = FirstReadAfter(references, disposal);
             return read is null ? null : (read, instance, isQuery);

@@ -59,11 +59,7 @@ namespace AsyncPatterns.Analyzers.Sessions
                 return;
             }
 
-            var block = trigger;
-            while (block.Parent != null)
-            {
-                block = block.Parent;
-            }
+            var block = OperationTrees.Root(trigger);
 
             if (preloaded.Get(block.Syntax.SyntaxTree))
             {

@@ -67,7 +67,7 @@ namespace AsyncPatterns.Analyzers.Tasks
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, ConcurrentDictionary<IMethodSymbol, AsyncCounterpart?> tokenOverloads)
         {
-            // This runs for every call of the compilation, so the tests go from cheapest to dearest;
+            // This runs for every call of the compilation, so the tests go from cheapest to costliest;
             // each is a condition of the report, so their order does not change what is reported.
             // The model calls an operation async exactly when the method's name ends in "Async".
             var invocation = (IInvocationOperation)context.Operation;

@@ -93,7 +93,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             var completions = new List<IOperation>();
             if (local.Type.Implements(model.Types.DbContextTransaction))
             {
-                foreach (var reference in ReferencesTo(local, begin))
+                foreach (var reference in OperationTrees.ReferencesTo(local, begin))
                 {
                     if (!ReferenceEquals(EnclosingFunction(reference), function))
                     {
@@ -205,27 +205,6 @@ namespace AsyncPatterns.Analyzers.Transactions
                 begin.Syntax,
                 operation => operation is IInvocationOperation && sites.Exists(site => site.SyntaxTree == operation.Syntax.SyntaxTree && site.Span == operation.Syntax.Span));
             return result == true;
-        }
-
-        /// <summary>The references to the transaction's local in the operation block that declares it.</summary>
-        private static List<ILocalReferenceOperation> ReferencesTo(ILocalSymbol local, IOperation declaration)
-        {
-            var root = declaration;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
-
-            var references = new List<ILocalReferenceOperation>();
-            foreach (var operation in root.Descendants())
-            {
-                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                {
-                    references.Add(reference);
-                }
-            }
-
-            return references;
         }
 
         private static IOperation? EnclosingFunction(IOperation operation)
