@@ -450,13 +450,7 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
-            IOperation top = assignment;
-            while (top.Parent != null)
-            {
-                top = top.Parent;
-            }
-
-            foreach (var operation in top.Descendants())
+            foreach (var operation in OperationTrees.Root(assignment).Descendants())
             {
                 if (operation is IInvocationOperation append
                     && IsAppend(append)

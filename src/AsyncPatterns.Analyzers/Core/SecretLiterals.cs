@@ -347,13 +347,7 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>A local assigned again after its declaration is not known to hold its initializer.</summary>
         private static bool IsReassigned(ILocalReferenceOperation local)
         {
-            IOperation root = local;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
-
-            foreach (var operation in root.Descendants())
+            foreach (var operation in OperationTrees.Root(local).Descendants())
             {
                 if (operation is IAssignmentOperation { Target: ILocalReferenceOperation target }
                     && SymbolEqualityComparer.Default.Equals(target.Local, local.Local))

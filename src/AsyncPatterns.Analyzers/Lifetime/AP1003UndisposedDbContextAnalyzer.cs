@@ -321,13 +321,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             private static bool ContainsAwait(IOperation operation)
             {
-                var root = operation;
-                while (root.Parent != null)
-                {
-                    root = root.Parent;
-                }
-
-                foreach (var descendant in root.Descendants())
+                foreach (var descendant in OperationTrees.Root(operation).Descendants())
                 {
                     if (descendant is IAwaitOperation && EnclosingFunction(descendant) is null)
                     {

@@ -200,11 +200,7 @@ namespace AsyncPatterns.Analyzers.Sessions
             }
             else
             {
-                scope = assignment;
-                while (scope.Parent != null)
-                {
-                    scope = scope.Parent;
-                }
+                scope = OperationTrees.Root(assignment);
             }
 
             // `var options = new CookieOptions { SameSite = None }; options.Secure = true;` is one
@@ -212,10 +208,7 @@ namespace AsyncPatterns.Analyzers.Sessions
             var local = InitializedLocal(assignment);
             if (local != null)
             {
-                while (scope.Parent != null)
-                {
-                    scope = scope.Parent;
-                }
+                scope = OperationTrees.Root(scope);
             }
 
             var conflicting = false;

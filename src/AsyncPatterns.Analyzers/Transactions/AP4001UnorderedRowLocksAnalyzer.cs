@@ -121,16 +121,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                 return;
             }
 
-            var block = invocation.Parent;
-            while (block?.Parent != null)
-            {
-                block = block.Parent;
-            }
-
-            if (block != null)
-            {
-                AnalyzeBlock(context, model, methods, block, orderOperator, invocation);
-            }
+            AnalyzeBlock(context, model, methods, OperationTrees.Root(invocation), orderOperator, invocation);
         }
 
         private static SyntaxTree? FirstSourceTree(ISymbol symbol)

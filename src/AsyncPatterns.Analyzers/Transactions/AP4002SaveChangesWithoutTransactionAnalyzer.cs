@@ -64,16 +64,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                 return;
             }
 
-            var block = invocation.Parent;
-            while (block?.Parent != null)
-            {
-                block = block.Parent;
-            }
-
-            if (block is null)
-            {
-                return;
-            }
+            var block = OperationTrees.Root(invocation);
 
             var candidates = new List<(IInvocationOperation Call, IOperation? Function)>();
             foreach (var operation in block.Descendants())
