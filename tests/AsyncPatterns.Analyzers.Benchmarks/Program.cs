@@ -115,6 +115,7 @@ foreach (var size in options.Sizes)
         Console.Error.WriteLine($"  {size} files: repetition {rep + 1}/{options.Repetitions} done, load {Machine.LoadAverage()}");
     }
 
+    result.Floor = runner.RunFloor();
     if (options.ListDiagnosticsPath is not null)
     {
         var ours = packages.FirstOrDefault(p => p.Name == AnalyzerPackage.Ours);

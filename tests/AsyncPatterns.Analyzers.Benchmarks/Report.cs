@@ -64,6 +64,22 @@ internal static class Report
             yield return "";
         }
 
+        if (!r.Floor.IsEmpty)
+        {
+            yield return "### The driver's floor: one action that does nothing, per kind";
+            yield return "";
+            yield return "What a rule's telemetry holds before its own code runs, for each action it registers (one run).";
+            yield return "";
+            yield return "| action on | callbacks | ms | ns per callback | % of compile |";
+            yield return "|---|---|---|---|---|";
+            foreach (var f in r.Floor.OrderByDescending(f => f.Ms))
+            {
+                yield return $"| {f.Kind} | {f.Callbacks} | {F(f.Ms)} | {F(f.Callbacks == 0 ? 0 : f.Ms * 1e6 / f.Callbacks)} | {Pct(f.Ms, compile.Median)} |";
+            }
+
+            yield return "";
+        }
+
         if (r.Isolated.Count > 0)
         {
             yield return "### Each of our analyzers alone (over the driver baseline)";

@@ -95,6 +95,26 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
 
     public PackageRun RunPackage(AnalyzerPackage package) => Run(package.Analyzers);
 
+    /// <summary>
+    /// The driver's price of one action that does nothing, per kind of action our rules register:
+    /// what a rule pays in telemetry before its own code runs (the driver's dispatch, the
+    /// telemetry's clock), once per operation of that kind. Each kind is its own analyzer, run
+    /// together, so each gets its own figure; the callbacks are counted.
+    /// </summary>
+    public ImmutableArray<FloorFigure> RunFloor()
+    {
+        var analyzers = FloorAnalyzer.Kinds.Select(k => new FloorAnalyzer(k)).ToImmutableArray();
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false);
+        var compilation = Fresh();
+        _ = compilation.GetSpecialType(SpecialType.System_Object);
+        Settle();
+        var withAnalyzers = compilation.WithAnalyzers(analyzers.CastArray<DiagnosticAnalyzer>(), options);
+        _ = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return analyzers
+            .Select(a => new FloorFigure(a.Kind, a.Callbacks, withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds))
+            .ToImmutableArray();
+    }
+
     /// <summary>One analyzer type alone: its allocations (and wall time) over the baseline's.</summary>
     public PackageRun RunAlone(IEnumerable<DiagnosticAnalyzer> analyzers) => Run(analyzers.ToImmutableArray());
 
@@ -173,7 +193,7 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
         GC.Collect();
     }
 
-#pragma warning disable RS1001, RS1025, RS1026, RS2008 // a placeholder analyzer that only measures the driver
+#pragma warning disable RS1001, RS1012, RS1025, RS1026, RS2008 // placeholder analyzers that only measure the driver
     private sealed class NothingAnalyzer : DiagnosticAnalyzer
     {
         private static readonly DiagnosticDescriptor Descriptor = new("BENCH0000", "baseline", "baseline", "Benchmark", DiagnosticSeverity.Warning, true);
@@ -186,8 +206,51 @@ internal sealed class Runner(ImmutableArray<SyntaxTree> trees, ImmutableArray<Me
             context.RegisterSemanticModelAction(static _ => { });
         }
     }
-#pragma warning restore RS1001, RS1025, RS1026, RS2008
+
+    /// <summary>One action of one kind that only counts its callbacks.</summary>
+    private sealed class FloorAnalyzer(string kind) : DiagnosticAnalyzer
+    {
+        public static readonly ImmutableArray<string> Kinds =
+        [
+            nameof(OperationKind.ObjectCreation), nameof(OperationKind.Invocation), nameof(OperationKind.PropertyReference),
+            nameof(OperationKind.LocalReference), nameof(OperationKind.SimpleAssignment), nameof(OperationKind.ExpressionStatement),
+            nameof(OperationKind.VariableDeclarator), nameof(OperationKind.Return), nameof(OperationKind.Block),
+            nameof(OperationKind.AnonymousFunction), nameof(OperationKind.Loop), "OperationBlockStart", "NamedTypeSymbol",
+            nameof(OperationKind.Invocation) + "#2",
+        ];
+
+        private static readonly DiagnosticDescriptor Descriptor = new("BENCH0001", "floor", "floor", "Benchmark", DiagnosticSeverity.Warning, true);
+
+        private int _callbacks;
+
+        public string Kind { get; } = kind;
+
+        public int Callbacks => _callbacks;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            switch (Kind)
+            {
+                case "OperationBlockStart":
+                    context.RegisterOperationBlockStartAction(_ => Interlocked.Increment(ref _callbacks));
+                    break;
+                case "NamedTypeSymbol":
+                    context.RegisterSymbolAction(_ => Interlocked.Increment(ref _callbacks), SymbolKind.NamedType);
+                    break;
+                default:
+                    context.RegisterOperationAction(_ => Interlocked.Increment(ref _callbacks), Enum.Parse<OperationKind>(Kind.Split('#')[0]));
+                    break;
+            }
+        }
+    }
+#pragma warning restore RS1001, RS1012, RS1025, RS1026, RS2008
 }
+
+/// <summary>One kind of action's callbacks and their telemetry time, doing nothing.</summary>
+internal sealed record FloorFigure(string Kind, int Callbacks, double Ms);
 
 /// <summary>Every repetition at one size.</summary>
 internal sealed class SizeResult(int files, int trees, CompileCheck check)
@@ -201,6 +264,8 @@ internal sealed class SizeResult(int files, int trees, CompileCheck check)
     public List<CompileRun> Compile { get; } = [];
 
     public List<PackageRun> Baseline { get; } = [];
+
+    public ImmutableArray<FloorFigure> Floor { get; set; } = [];
 
     public Dictionary<string, List<PackageRun>> Packages { get; } = new(StringComparer.Ordinal);
 
