@@ -70,20 +70,21 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>ASP.NET Core's default <c>SessionOptions.IdleTimeout</c>, which the fix restores.</summary>
         public static readonly TimeSpan FrameworkDefaultIdleTimeout = TimeSpan.FromMinutes(20);
 
-        private CookieConfiguration(Compilation compilation)
+        private CookieConfiguration(MetadataTypes lookups)
         {
-            CookieBuilder = Get(compilation, "Microsoft.AspNetCore.Http.CookieBuilder");
-            CookieOptions = Get(compilation, "Microsoft.AspNetCore.Http.CookieOptions");
-            SessionOptions = Get(compilation, "Microsoft.AspNetCore.Builder.SessionOptions");
-            CookieAuthenticationOptions = Get(compilation, "Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions");
-            CookieSecurePolicy = Get(compilation, "Microsoft.AspNetCore.Http.CookieSecurePolicy");
-            SameSiteMode = Get(compilation, "Microsoft.AspNetCore.Http.SameSiteMode");
-            ResponseCookies = Get(compilation, "Microsoft.AspNetCore.Http.IResponseCookies");
-            Session = Get(compilation, "Microsoft.AspNetCore.Http.ISession");
-            AuthenticationTicket = Get(compilation, "Microsoft.AspNetCore.Authentication.AuthenticationTicket");
-            SecurityToken = Get(compilation, "Microsoft.IdentityModel.Tokens.SecurityToken");
-            TimeSpanType = Get(compilation, "System.TimeSpan");
-            TimeoutType = Get(compilation, "System.Threading.Timeout");
+            Lookups = lookups;
+            CookieBuilder = lookups.Find("Microsoft.AspNetCore.Http.CookieBuilder", "Microsoft.AspNetCore.Http.Abstractions");
+            CookieOptions = lookups.Find("Microsoft.AspNetCore.Http.CookieOptions", "Microsoft.AspNetCore.Http.Features");
+            SessionOptions = lookups.Find("Microsoft.AspNetCore.Builder.SessionOptions", "Microsoft.AspNetCore.Session");
+            CookieAuthenticationOptions = lookups.Find("Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions", "Microsoft.AspNetCore.Authentication.Cookies");
+            CookieSecurePolicy = lookups.Find("Microsoft.AspNetCore.Http.CookieSecurePolicy", "Microsoft.AspNetCore.Http.Abstractions");
+            SameSiteMode = lookups.Find("Microsoft.AspNetCore.Http.SameSiteMode", "Microsoft.AspNetCore.Http.Features");
+            ResponseCookies = lookups.Find("Microsoft.AspNetCore.Http.IResponseCookies", "Microsoft.AspNetCore.Http.Features");
+            Session = lookups.Find("Microsoft.AspNetCore.Http.ISession", "Microsoft.AspNetCore.Http.Features");
+            AuthenticationTicket = lookups.Find("Microsoft.AspNetCore.Authentication.AuthenticationTicket", "Microsoft.AspNetCore.Authentication.Abstractions");
+            SecurityToken = lookups.Find("Microsoft.IdentityModel.Tokens.SecurityToken", "Microsoft.IdentityModel.Tokens");
+            TimeSpanType = lookups.Find("System.TimeSpan", MetadataTypes.CoreLibrary);
+            TimeoutType = lookups.Find("System.Threading.Timeout", MetadataTypes.CoreLibrary);
         }
 
         public INamedTypeSymbol? CookieBuilder { get; }
@@ -103,12 +104,13 @@ namespace AsyncPatterns.Analyzers.Core
         /// (<c>Microsoft.AspNetCore.Http.HttpContext</c>) or none of its cookie types.</summary>
         public static CookieConfiguration? Create(Compilation compilation)
         {
-            if (Get(compilation, "Microsoft.AspNetCore.Http.HttpContext") is null)
+            var lookups = new MetadataTypes(compilation);
+            if (lookups.Find("Microsoft.AspNetCore.Http.HttpContext", "Microsoft.AspNetCore.Http.Abstractions") is null)
             {
                 return null;
             }
 
-            var configuration = new CookieConfiguration(compilation);
+            var configuration = new CookieConfiguration(lookups);
             return configuration.CookieBuilder is null && configuration.CookieOptions is null && configuration.SessionOptions is null
                 ? null
                 : configuration;
@@ -659,7 +661,7 @@ namespace AsyncPatterns.Analyzers.Core
             }
         }
 
-        private static INamedTypeSymbol? Get(Compilation compilation, string metadataName)
-            => compilation.GetTypeByMetadataName(metadataName);
+        /// <summary>Where the types are looked up: their home assembly first.</summary>
+        public MetadataTypes Lookups { get; }
     }
 }

@@ -80,18 +80,19 @@ namespace AsyncPatterns.Analyzers.Core
     {
         private const int MaxDepth = 4;
 
-        private SecretLiterals(Compilation compilation)
+        private SecretLiterals(MetadataTypes lookups)
         {
-            SymmetricSecurityKey = Get(compilation, "Microsoft.IdentityModel.Tokens.SymmetricSecurityKey");
-            Hmac = Get(compilation, "System.Security.Cryptography.HMAC");
-            KeyedHashAlgorithm = Get(compilation, "System.Security.Cryptography.KeyedHashAlgorithm");
-            SymmetricAlgorithm = Get(compilation, "System.Security.Cryptography.SymmetricAlgorithm");
-            AesGcm = Get(compilation, "System.Security.Cryptography.AesGcm");
-            AesCcm = Get(compilation, "System.Security.Cryptography.AesCcm");
-            ChaCha20Poly1305 = Get(compilation, "System.Security.Cryptography.ChaCha20Poly1305");
-            Encoding = Get(compilation, "System.Text.Encoding");
-            Convert = Get(compilation, "System.Convert");
-            Configuration = Get(compilation, "Microsoft.Extensions.Configuration.IConfiguration");
+            Lookups = lookups;
+            SymmetricSecurityKey = lookups.Find("Microsoft.IdentityModel.Tokens.SymmetricSecurityKey", "Microsoft.IdentityModel.Tokens");
+            Hmac = lookups.Find("System.Security.Cryptography.HMAC", "System.Security.Cryptography");
+            KeyedHashAlgorithm = lookups.Find("System.Security.Cryptography.KeyedHashAlgorithm", "System.Security.Cryptography");
+            SymmetricAlgorithm = lookups.Find("System.Security.Cryptography.SymmetricAlgorithm", "System.Security.Cryptography");
+            AesGcm = lookups.Find("System.Security.Cryptography.AesGcm", "System.Security.Cryptography");
+            AesCcm = lookups.Find("System.Security.Cryptography.AesCcm", "System.Security.Cryptography");
+            ChaCha20Poly1305 = lookups.Find("System.Security.Cryptography.ChaCha20Poly1305", "System.Security.Cryptography");
+            Encoding = lookups.Find("System.Text.Encoding", MetadataTypes.CoreLibrary);
+            Convert = lookups.Find("System.Convert", MetadataTypes.CoreLibrary);
+            Configuration = lookups.Find("Microsoft.Extensions.Configuration.IConfiguration", "Microsoft.Extensions.Configuration.Abstractions");
         }
 
         public INamedTypeSymbol? SymmetricSecurityKey { get; }
@@ -113,8 +114,9 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         public static SecretLiterals? Create(Compilation compilation)
         {
-            var secrets = new SecretLiterals(compilation);
-            var app = Get(compilation, "Microsoft.AspNetCore.Http.HttpContext") != null
+            var lookups = new MetadataTypes(compilation);
+            var secrets = new SecretLiterals(lookups);
+            var app = lookups.Find("Microsoft.AspNetCore.Http.HttpContext", "Microsoft.AspNetCore.Http.Abstractions") != null
                       || secrets.Configuration != null
                       || secrets.SymmetricSecurityKey != null;
             return app && (secrets.SymmetricSecurityKey != null || secrets.Hmac != null || secrets.SymmetricAlgorithm != null) ? secrets : null;
@@ -378,8 +380,8 @@ namespace AsyncPatterns.Analyzers.Core
             return field.SemanticModel.GetOperation(value);
         }
 
-        private static INamedTypeSymbol? Get(Compilation compilation, string metadataName)
-            => compilation.GetTypeByMetadataName(metadataName);
+        /// <summary>Where the types are looked up: their home assembly first.</summary>
+        public MetadataTypes Lookups { get; }
 
         /// <summary>Every argument of a creation or invocation, for callers that pair them with sinks.</summary>
         public static IEnumerable<IArgumentOperation> Arguments(IOperation operation) => operation switch

@@ -162,7 +162,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                 if (token != null)
                 {
                     properties[TokenProperty] = token.Expression;
-                    AddImportIfNeeded(imports, loop, loop.SemanticModel?.Compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskAsyncEnumerableExtensions"));
+                    AddImportIfNeeded(imports, loop, model.Types.TaskAsyncEnumerableExtensions);
                 }
 
                 if (imports.Count > 0)
