@@ -34,7 +34,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(compilationStart =>
             {
                 var model = DataAccessModel.Create(compilationStart.Compilation, compilationStart.Options);

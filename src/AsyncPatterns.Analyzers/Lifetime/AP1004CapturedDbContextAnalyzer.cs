@@ -38,7 +38,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var model = DataAccessModel.Create(start.Compilation, start.Options);
@@ -94,8 +94,9 @@ namespace AsyncPatterns.Analyzers.Lifetime
                         continue;
                     }
 
+                    // A partial type's constructor may be declared in its generated part.
                     var location = GetParameterLocation(parameter);
-                    if (location is null)
+                    if (location?.SourceTree is null || GeneratedCode.IsGeneratedFile(location.SourceTree, context.Compilation, context.CancellationToken))
                     {
                         continue;
                     }

@@ -44,7 +44,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var model = DataAccessModel.Create(start.Compilation, start.Options);

@@ -30,7 +30,7 @@ namespace AsyncPatterns.Analyzers.Sessions
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 // Session and cache rules need ASP.NET Core only, not EF Core.

@@ -42,7 +42,7 @@ namespace AsyncPatterns.Analyzers.Tasks
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var model = DataAccessModel.Create(start.Compilation, start.Options);

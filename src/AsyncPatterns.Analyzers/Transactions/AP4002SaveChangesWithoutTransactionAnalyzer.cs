@@ -39,7 +39,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(compilationStart =>
             {
                 var model = DataAccessModel.Create(compilationStart.Compilation, compilationStart.Options);
