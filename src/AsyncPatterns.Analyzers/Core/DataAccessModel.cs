@@ -236,7 +236,7 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             var isAsync = method.Name.EndsWith("Async", System.StringComparison.Ordinal);
-            return new DataAccessOperation(kind, isAsync, invocation, GetContextInstance(GetReceiver(invocation)));
+            return new DataAccessOperation(kind, isAsync, invocation, this);
         }
 
         /// <summary>The operation a member access or call is made on (the instance, or an extension method's first argument).</summary>

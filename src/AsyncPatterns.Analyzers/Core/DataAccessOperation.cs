@@ -41,12 +41,16 @@ namespace AsyncPatterns.Analyzers.Core
     /// <summary>An invocation that talks to EF Core, with the context instance it uses when known.</summary>
     internal sealed class DataAccessOperation
     {
-        public DataAccessOperation(DataAccessKind kind, bool isAsync, IInvocationOperation invocation, ContextInstance? context)
+        private readonly DataAccessModel _model;
+        private ContextInstance? _context;
+        private bool _contextResolved;
+
+        public DataAccessOperation(DataAccessKind kind, bool isAsync, IInvocationOperation invocation, DataAccessModel model)
         {
             Kind = kind;
             IsAsync = isAsync;
             Invocation = invocation;
-            Context = context;
+            _model = model;
         }
 
         public DataAccessKind Kind { get; }
@@ -55,7 +59,24 @@ namespace AsyncPatterns.Analyzers.Core
 
         public IInvocationOperation Invocation { get; }
 
-        public ContextInstance? Context { get; }
+        /// <summary>
+        /// Resolved on first use: most rules decide on the kind alone (an async call, a call that
+        /// does no I/O) and never ask, and resolving walks the receiver chain. An operation lives in
+        /// one callback, on one thread.
+        /// </summary>
+        public ContextInstance? Context
+        {
+            get
+            {
+                if (!_contextResolved)
+                {
+                    _context = _model.GetContextInstance(DataAccessModel.GetReceiver(Invocation));
+                    _contextResolved = true;
+                }
+
+                return _context;
+            }
+        }
 
         /// <summary>Whether the operation does a database round trip (everything but change tracking and context creation).</summary>
         public bool DoesIO => Kind != DataAccessKind.None

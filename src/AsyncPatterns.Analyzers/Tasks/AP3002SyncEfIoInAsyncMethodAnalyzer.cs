@@ -78,14 +78,17 @@ namespace AsyncPatterns.Analyzers.Tasks
                 return;
             }
 
-            var function = AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol);
-            if (function is not { IsAsync: true } || IsInExpressionTree(invocation))
+            // Classification is a lookup per method definition (the context instance is resolved only
+            // on demand): cheaper than the walk to the enclosing function, and most calls in async
+            // code are not EF Core's.
+            var operation = model.Classify(invocation);
+            if (operation is null || operation.IsAsync || !operation.DoesIO)
             {
                 return;
             }
 
-            var operation = model.Classify(invocation);
-            if (operation is null || operation.IsAsync || !operation.DoesIO)
+            var function = AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol);
+            if (function is not { IsAsync: true } || IsInExpressionTree(invocation))
             {
                 return;
             }
