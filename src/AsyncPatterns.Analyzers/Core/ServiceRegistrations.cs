@@ -169,8 +169,9 @@ namespace AsyncPatterns.Analyzers.Core
             var method = invocation?.TargetMethod.Unreduced();
 
             // Every registration API is static (extension methods, ServiceDescriptor's factories):
-            // the instance calls that make up most of a code base stop here.
-            if (invocation is null || method?.ContainingType is null || !method.IsStatic)
+            // the instance calls that make up most of a code base stop here, and LINQ's and the
+            // other static calls at the name of their class, before any symbol comparison.
+            if (invocation is null || method?.ContainingType is null || !method.IsStatic || !IsRegistrationClassName(method.ContainingType.Name))
             {
                 return false;
             }
@@ -215,6 +216,14 @@ namespace AsyncPatterns.Analyzers.Core
 
             return false;
         }
+
+        /// <summary>The names of the classes <see cref="TryGetRegistration(IInvocationOperation?, out ServiceRegistration)"/> reads.</summary>
+        private static bool IsRegistrationClassName(string name) => name switch
+        {
+            "ServiceCollectionServiceExtensions" or "ServiceCollectionDescriptorExtensions" or "ServiceDescriptor"
+                or "ServiceCollectionHostedServiceExtensions" or "EntityFrameworkServiceCollectionExtensions" => true,
+            _ => false,
+        };
 
         public bool TryGetRegistration(IObjectCreationOperation? creation, out ServiceRegistration registration)
         {

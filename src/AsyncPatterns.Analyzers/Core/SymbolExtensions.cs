@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace AsyncPatterns.Analyzers.Core
 {
@@ -52,6 +53,17 @@ namespace AsyncPatterns.Analyzers.Core
 
         public static bool IsType(this ITypeSymbol? type, INamedTypeSymbol? other)
             => type != null && other != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, other);
+
+        /// <summary>
+        /// What <c>ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)</c> writes, without
+        /// the display machinery (about 40 µs a call) in the common case of a message naming a
+        /// context class: a plain, non-generic type whose name is not a keyword.
+        /// </summary>
+        public static string MinimalName(this ITypeSymbol type)
+            => type is INamedTypeSymbol { IsGenericType: false, TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface, SpecialType: SpecialType.None, NullableAnnotation: not NullableAnnotation.Annotated } named
+               && SyntaxFacts.GetKeywordKind(named.Name) == SyntaxKind.None
+                ? named.Name
+                : type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 
         public static bool IsContainedIn(this ISymbol? symbol, INamedTypeSymbol? type)
             => symbol?.ContainingType != null && type != null

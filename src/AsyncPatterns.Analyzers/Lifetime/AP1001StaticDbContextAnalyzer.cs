@@ -89,7 +89,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     location,
                     properties,
                     member.Name,
-                    contextType?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? "the context"));
+                    contextType?.MinimalName() ?? "the context"));
             }
         }
 

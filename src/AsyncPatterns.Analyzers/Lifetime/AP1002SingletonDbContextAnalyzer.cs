@@ -98,7 +98,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 Descriptors.AP1002SingletonDbContext,
                 location,
                 properties,
-                contextType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                contextType.MinimalName(),
                 remedy));
         }
     }

@@ -55,7 +55,9 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
         private static void AnalyzeType(SymbolAnalysisContext context, DataAccessModel model)
         {
-            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+            // Every class of the compilation comes here, and only a constructor that takes a
+            // context is ever reported: that test comes before the base types and interfaces.
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !TakesContext(type, model))
             {
                 return;
             }
@@ -122,6 +124,27 @@ namespace AsyncPatterns.Analyzers.Lifetime
         /// parameter is the HttpContext. An <c>IMiddleware</c> is resolved from the request's scope instead.
         /// https://learn.microsoft.com/aspnet/core/fundamentals/middleware/write#per-request-middleware-dependencies
         /// </summary>
+        private static bool TakesContext(INamedTypeSymbol type, DataAccessModel model)
+        {
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                if (constructor.IsImplicitlyDeclared || constructor.DeclaredAccessibility != Accessibility.Public)
+                {
+                    continue;
+                }
+
+                foreach (var parameter in constructor.Parameters)
+                {
+                    if (model.IsDbContextType(parameter.Type))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         internal static IMethodSymbol? GetMiddlewareInvokeMethod(INamedTypeSymbol type, KnownTypes types)
         {
             if (types.RequestDelegate is null || types.HttpContext is null || type.Implements(types.Middleware))
@@ -281,7 +304,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
         }
 
         private static string FactoryRemedy(ITypeSymbol contextType)
-            => $"take IDbContextFactory<{contextType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}> instead";
+            => $"take IDbContextFactory<{contextType.MinimalName()}> instead";
 
         private static Location? GetParameterLocation(IParameterSymbol parameter)
         {

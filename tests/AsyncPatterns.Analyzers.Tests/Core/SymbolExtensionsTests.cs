@@ -34,4 +34,46 @@ public class SymbolExtensionsTests
         Assert.False(compilation.GlobalNamespace.HasFullName("System"));
         Assert.False(((INamespaceSymbol?)null).HasFullName("System"));
     }
+
+    [Fact]
+    public void MinimalName_IsWhatTheMinimallyQualifiedFormatWrites()
+    {
+        const string Source = """
+            #nullable enable
+            using System.Collections.Generic;
+            namespace Shop.Data
+            {
+                public class ShopContext { }
+                public class @event { }
+                public struct Point { }
+                public interface IStore { }
+                public class Box<T> { }
+                public class Outer { public class Inner { } public class Gen<T> { } }
+                public class Uses
+                {
+                    public ShopContext? MaybeContext;
+                    public ShopContext Context = null!;
+                    public @event Event = null!;
+                    public Point Point;
+                    public Point? MaybePoint;
+                    public IStore Store = null!;
+                    public Box<ShopContext> Box = null!;
+                    public Outer.Inner Inner = null!;
+                    public Outer.Gen<int> Gen = null!;
+                    public int Number;
+                    public string Text = "";
+                    public List<int>? Numbers;
+                    public Missing Unknown = null!;
+                }
+            }
+            """;
+        var compilation = CSharpCompilation.Create("T", [CSharpSyntaxTree.ParseText(Source)], ReferenceSet.NetOnly.References);
+        var fields = compilation.GetTypeByMetadataName("Shop.Data.Uses")!.GetMembers().OfType<IFieldSymbol>().ToList();
+
+        Assert.Equal(13, fields.Count);
+        foreach (var field in fields)
+        {
+            Assert.Equal(field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), field.Type.MinimalName());
+        }
+    }
 }
