@@ -25,7 +25,7 @@ namespace AsyncPatterns.Analyzers.Core
         public static List<ILocalReferenceOperation> ReferencesTo(ILocalSymbol local, IOperation anywhere)
         {
             var references = new List<ILocalReferenceOperation>();
-            foreach (var operation in Root(anywhere).Descendants())
+            foreach (var operation in Descendants(Root(anywhere)))
             {
                 if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
@@ -34,6 +34,59 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             return references;
+        }
+
+        /// <summary>
+        /// The operations under <paramref name="root"/> (itself excluded), in the order of Roslyn's
+        /// <c>Descendants()</c>: parent before children, children in source order. Walked with the
+        /// children's struct enumerators on one stack, where <c>Descendants()</c> allocates an
+        /// iterator and an enumerator object per node, on walks that run for most members.
+        /// </summary>
+        public static DescendantWalk Descendants(IOperation root) => new DescendantWalk(root);
+
+        internal readonly struct DescendantWalk
+        {
+            private readonly IOperation _root;
+
+            public DescendantWalk(IOperation root) => _root = root;
+
+            public Enumerator GetEnumerator() => new Enumerator(_root);
+        }
+
+        internal struct Enumerator
+        {
+            private readonly Stack<IOperation.OperationList.Enumerator> _pending;
+            private IOperation.OperationList.Enumerator _children;
+
+            public Enumerator(IOperation root)
+            {
+                _pending = new Stack<IOperation.OperationList.Enumerator>();
+                _children = root.ChildOperations.GetEnumerator();
+                Current = null!;
+            }
+
+            public IOperation Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                while (true)
+                {
+                    if (_children.MoveNext())
+                    {
+                        Current = _children.Current;
+                        _pending.Push(_children);
+                        _children = Current.ChildOperations.GetEnumerator();
+                        return true;
+                    }
+
+                    if (_pending.Count == 0)
+                    {
+                        return false;
+                    }
+
+                    _children = _pending.Pop();
+                }
+            }
         }
     }
 }

@@ -67,7 +67,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             var block = OperationTrees.Root(invocation);
 
             var candidates = new List<(IInvocationOperation Call, IOperation? Function)>();
-            foreach (var operation in block.Descendants())
+            foreach (var operation in OperationTrees.Descendants(block))
             {
                 if (operation is not IInvocationOperation candidate || !MayBeWrite(candidate))
                 {
