@@ -16,8 +16,8 @@ namespace AsyncPatterns.Analyzers.Lifetime
     /// returns the connection to the pool and releases the change tracker only on Dispose
     /// (https://learn.microsoft.com/ef/core/dbcontext-configuration/#the-dbcontext-lifetime).
     /// Silent whenever ownership goes elsewhere (returned, stored, handed to an owner) or the
-    /// context is disposed on every path; the per-method state lives in an operation-block action
-    /// so that each block is walked once.
+    /// context is disposed on every path. Creations are rare: the rule acts on calls and object
+    /// creations, and only a context creation walks its member's tree, for the local's references.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AP1003UndisposedDbContextAnalyzer : DiagnosticAnalyzer
@@ -43,117 +43,52 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     return;
                 }
 
-                compilationStart.RegisterOperationBlockStartAction(blockStart =>
-                {
-                    var block = new BlockState(model, blockStart.OwningSymbol);
-                    blockStart.RegisterOperationAction(
-                        block.OnPossibleCreation,
-                        OperationKind.ObjectCreation,
-                        OperationKind.TypeParameterObjectCreation,
-                        OperationKind.Invocation);
-                    blockStart.RegisterOperationAction(block.OnLocalReference, OperationKind.LocalReference);
-                    blockStart.RegisterOperationAction(block.OnMethodReference, OperationKind.MethodReference);
-                    blockStart.RegisterOperationBlockEndAction(block.Analyze);
-                });
+                compilationStart.RegisterOperationAction(
+                    context =>
+                    {
+                        if (IsCreation(context.Operation, model))
+                        {
+                            new CreationState(model, context.ContainingSymbol).AnalyzeCreation(context, context.Operation);
+                        }
+                    },
+                    OperationKind.ObjectCreation,
+                    OperationKind.TypeParameterObjectCreation,
+                    OperationKind.Invocation);
             });
         }
 
-        /// <summary>The creations and the context locals' references of one operation block.</summary>
-        private sealed class BlockState
+        private static bool IsCreation(IOperation operation, DataAccessModel model)
+        {
+            switch (operation)
+            {
+                case IObjectCreationOperation or ITypeParameterObjectCreationOperation:
+                    return model.IsDbContextType(operation.Type);
+                case IInvocationOperation invocation:
+                    var name = invocation.TargetMethod.Name;
+                    return (name == "CreateDbContext" || name == "CreateDbContextAsync")
+                           && model.Classify(invocation)?.Kind == DataAccessKind.ContextCreation;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>One creation of a context, read against the rest of its member's operation tree.</summary>
+        private sealed class CreationState
         {
             private readonly DataAccessModel _model;
             private readonly ISymbol _owningSymbol;
-            private readonly object _gate = new object();
-            private readonly List<IOperation> _creations = new List<IOperation>();
-            private readonly Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> _references =
-                new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
 
-            // Local functions turned into delegates (`Func<int> f = Count;`): what they capture may outlive the method.
-            private readonly HashSet<IMethodSymbol> _delegatedLocalFunctions = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            // Local functions turned into delegates (`Func<int> f = Count;`): what they capture may
+            // outlive the method. Gathered on first need.
+            private HashSet<IMethodSymbol>? _delegatedLocalFunctions;
 
-            public BlockState(DataAccessModel model, ISymbol owningSymbol)
+            public CreationState(DataAccessModel model, ISymbol owningSymbol)
             {
                 _model = model;
                 _owningSymbol = owningSymbol;
             }
 
-            public void OnPossibleCreation(OperationAnalysisContext context)
-            {
-                if (!IsCreation(context.Operation))
-                {
-                    return;
-                }
-
-                lock (_gate)
-                {
-                    _creations.Add(context.Operation);
-                }
-            }
-
-            public void OnLocalReference(OperationAnalysisContext context)
-            {
-                var reference = (ILocalReferenceOperation)context.Operation;
-                if (!_model.IsDbContextType(reference.Local.Type))
-                {
-                    return;
-                }
-
-                lock (_gate)
-                {
-                    if (!_references.TryGetValue(reference.Local, out var list))
-                    {
-                        list = new List<ILocalReferenceOperation>();
-                        _references.Add(reference.Local, list);
-                    }
-
-                    list.Add(reference);
-                }
-            }
-
-            public void OnMethodReference(OperationAnalysisContext context)
-            {
-                var method = ((IMethodReferenceOperation)context.Operation).Method;
-                if (method.MethodKind != MethodKind.LocalFunction)
-                {
-                    return;
-                }
-
-                lock (_gate)
-                {
-                    _delegatedLocalFunctions.Add(method.OriginalDefinition);
-                }
-            }
-
-            public void Analyze(OperationBlockAnalysisContext context)
-            {
-                List<IOperation> creations;
-                lock (_gate)
-                {
-                    creations = new List<IOperation>(_creations);
-                }
-
-                foreach (var creation in creations)
-                {
-                    AnalyzeCreation(context, creation);
-                }
-            }
-
-            private bool IsCreation(IOperation operation)
-            {
-                switch (operation)
-                {
-                    case IObjectCreationOperation or ITypeParameterObjectCreationOperation:
-                        return _model.IsDbContextType(operation.Type);
-                    case IInvocationOperation invocation:
-                        var name = invocation.TargetMethod.Name;
-                        return (name == "CreateDbContext" || name == "CreateDbContextAsync")
-                               && _model.Classify(invocation)?.Kind == DataAccessKind.ContextCreation;
-                    default:
-                        return false;
-                }
-            }
-
-            private void AnalyzeCreation(OperationBlockAnalysisContext context, IOperation creation)
+            public void AnalyzeCreation(OperationAnalysisContext context, IOperation creation)
             {
                 var start = creation;
                 if (creation is IInvocationOperation { TargetMethod.Name: "CreateDbContextAsync" })
@@ -214,20 +149,14 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 }
             }
 
-            private void AnalyzeLocal(OperationBlockAnalysisContext context, IOperation creation, ILocalSymbol local, IVariableDeclaratorOperation? declarator)
+            private void AnalyzeLocal(OperationAnalysisContext context, IOperation creation, ILocalSymbol local, IVariableDeclaratorOperation? declarator)
             {
                 if (!_model.IsDbContextType(local.Type) || local.IsRef)
                 {
                     return;
                 }
 
-                List<ILocalReferenceOperation> references;
-                lock (_gate)
-                {
-                    references = _references.TryGetValue(local, out var list)
-                        ? new List<ILocalReferenceOperation>(list)
-                        : new List<ILocalReferenceOperation>();
-                }
+                var references = OperationTrees.ReferencesTo(local, creation);
 
                 var creationFunction = EnclosingFunction(creation);
                 var written = declarator is null;
@@ -286,7 +215,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 Report(context, creation, local.Name, fixable: !written && declarator != null && IsFixableDeclaration(declarator));
             }
 
-            private void Report(OperationBlockAnalysisContext context, IOperation creation, string name, bool fixable)
+            private void Report(OperationAnalysisContext context, IOperation creation, string name, bool fixable)
             {
                 var useAwait = IsAsyncContext(creation);
                 var properties = ImmutableDictionary<string, string?>.Empty
@@ -373,19 +302,33 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             private bool InDelegatedLocalFunction(IOperation reference, IOperation? function)
             {
-                lock (_gate)
+                for (var current = reference.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
                 {
-                    for (var current = reference.Parent; current != null && !ReferenceEquals(current, function); current = current.Parent)
+                    if (current is ILocalFunctionOperation localFunction
+                        && DelegatedLocalFunctions(reference).Contains(localFunction.Symbol.OriginalDefinition))
                     {
-                        if (current is ILocalFunctionOperation localFunction
-                            && _delegatedLocalFunctions.Contains(localFunction.Symbol.OriginalDefinition))
-                        {
-                            return true;
-                        }
+                        return true;
                     }
                 }
 
                 return false;
+            }
+
+            private HashSet<IMethodSymbol> DelegatedLocalFunctions(IOperation anywhere)
+            {
+                if (_delegatedLocalFunctions is null)
+                {
+                    _delegatedLocalFunctions = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                    foreach (var operation in OperationTrees.Descendants(OperationTrees.Root(anywhere)))
+                    {
+                        if (operation is IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference)
+                        {
+                            _delegatedLocalFunctions.Add(reference.Method.OriginalDefinition);
+                        }
+                    }
+                }
+
+                return _delegatedLocalFunctions;
             }
 
             private static IOperation? OutermostLambda(IOperation reference, IOperation? function)
@@ -530,7 +473,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             /// consulted when the method disposes the context somewhere outside a finally block.
             /// Exceptions thrown by calls are not paths here (the finally/using shapes cover those).
             /// </summary>
-            private static bool LeaksOnSomePath(OperationBlockAnalysisContext context, IOperation creation, List<SyntaxNode> disposeSites)
+            private static bool LeaksOnSomePath(OperationAnalysisContext context, IOperation creation, List<SyntaxNode> disposeSites)
             {
                 // An explicit throw leaks the context as surely as a return does.
                 var graph = ControlFlowPaths.GetGraph(context, creation);
