@@ -70,12 +70,30 @@ namespace AsyncPatterns.Analyzers.Core
             }
         }
 
+        /// <summary>
+        /// Whether an extension method's receiver is the session. Every LINQ call asks, so the
+        /// definition's parameter is read first: a constructed method's parameters are made by
+        /// substitution, per call. Only a generic receiver (<c>this T</c>) needs the constructed one.
+        /// </summary>
+        private static bool ExtendsSession(IMethodSymbol method, KnownTypes types)
+        {
+            var parameters = method.OriginalDefinition.Parameters;
+            if (parameters.Length == 0)
+            {
+                return false;
+            }
+
+            return parameters[0].Type is ITypeParameterSymbol
+                ? method.Parameters[0].Type.IsType(types.Session)
+                : parameters[0].Type.IsType(types.Session);
+        }
+
         private static SessionMemberKind ClassifyMethod(IMethodSymbol method, KnownTypes types)
         {
             method = method.Unreduced();
             if (method.IsExtensionMethod)
             {
-                if (method.Parameters.Length == 0 || !method.Parameters[0].Type.IsType(types.Session))
+                if (!ExtendsSession(method, types))
                 {
                     return SessionMemberKind.None;
                 }

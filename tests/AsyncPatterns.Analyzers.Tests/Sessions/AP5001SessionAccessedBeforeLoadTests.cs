@@ -338,6 +338,26 @@ public sealed class AP5001SessionAccessedBeforeLoadTests
             """);
     }
 
+    [Fact]
+    public async Task Diagnostic_GenericUserExtensionMethodWhoseReceiverIsTheSession()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public static class SessionText
+            {
+                public static string Read<TSession>(this TSession session, string key) where TSession : ISession => session.GetString(key) ?? "";
+            }
+
+            public class C
+            {
+                public async Task<string> M(HttpContext context)
+                {
+                    await Task.Yield();
+                    return context.Session.[|Read|]("cart");
+                }
+            }
+            """);
+    }
+
     // ---- Near-misses ------------------------------------------------------------------------
 
     [Fact]
