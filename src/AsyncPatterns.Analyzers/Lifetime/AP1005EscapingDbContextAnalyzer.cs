@@ -162,7 +162,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             {
                 var instance = capture.Instance;
                 var ownedByRequest = instance.Kind is ContextInstanceKind.Injected or ContextInstanceKind.Parameter
-                                     && !IsInLongLivedComponent(operation, model);
+                                     && !IsInLongLivedComponent(context.ContainingSymbol, model);
                 if (ownedByRequest ? fate == TaskFate.Returned : !IsDisposedHere(instance, operation))
                 {
                     continue;
@@ -201,7 +201,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             if (context.Operation is not IInvocationOperation invocation
                 || !IsDropped(invocation)
                 || !IsAwaitable(invocation.Type, model.Types)
-                || IsInLongLivedComponent(invocation, model))
+                || IsInLongLivedComponent(context.ContainingSymbol, model))
             {
                 return;
             }
@@ -232,7 +232,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             // A method of this type that reads an injected context: it keeps running after the request ends.
             var target = invocation.TargetMethod;
             if (target.IsStatic || target.IsAbstract || invocation.Instance is not (null or IInstanceReferenceOperation)
-                || !SymbolEqualityComparer.Default.Equals(target.ContainingType, invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart)?.ContainingType))
+                || !SymbolEqualityComparer.Default.Equals(target.ContainingType, context.ContainingSymbol.ContainingType))
             {
                 return;
             }
@@ -473,11 +473,10 @@ namespace AsyncPatterns.Analyzers.Lifetime
         /// Hosted services and singletons keep their injected context for their whole life: AP1004
         /// reports that capture; the background work there does not outlive its owner.
         /// </summary>
-        private static bool IsInLongLivedComponent(IOperation operation, DataAccessModel model)
-        {
-            var type = operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart)?.ContainingType;
-            return type.Implements(model.Types.HostedService);
-        }
+        /// <summary>The member the driver hands out with the operation (lambdas and local functions
+        /// included) is in the same type as any symbol enclosing it: no semantic-model lookup.</summary>
+        private static bool IsInLongLivedComponent(ISymbol containingSymbol, DataAccessModel model)
+            => containingSymbol.ContainingType.Implements(model.Types.HostedService);
 
         private static FactoryCandidate? FindFactory(IAnonymousFunctionOperation work, ITypeSymbol contextType, DataAccessModel model)
         {

@@ -269,6 +269,29 @@ public class AP1005EscapingDbContextTests
     // ---- Shape 2: fire-and-forget work using a request-scoped or disposed context ----
 
     [Fact]
+    public Task NoDiagnostic_HostedServiceStartsWorkOnItsInjectedContext()
+        // A hosted service is not request-scoped: its injected context is AP1004's finding, and
+        // work it starts (from a lambda too) does not outlive a request.
+        => Verify("""
+            public class Refresher : Microsoft.Extensions.Hosting.BackgroundService
+            {
+                private readonly ShopContext _db;
+
+                public Refresher(ShopContext db) => _db = db;
+
+                protected override Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    Action kick = () => { _ = Task.Run(() => _db.Orders.Count()); };
+                    kick();
+                    _ = CountAsync(_db);
+                    return Task.CompletedTask;
+                }
+
+                private static Task<int> CountAsync(ShopContext db) => db.Orders.CountAsync();
+            }
+            """);
+
+    [Fact]
     public Task Diagnostic_TaskRunWithInjectedContext()
         => Verify("""
             public class OrdersController : ControllerBase
