@@ -173,7 +173,7 @@ namespace AsyncPatterns.Analyzers.Core
         public static ImmutableArray<DataAccessOperation> GetOuterContextOperations(DataAccessModel model, IAnonymousFunctionOperation function)
         {
             var builder = ImmutableArray.CreateBuilder<DataAccessOperation>();
-            foreach (var descendant in function.Body.Descendants())
+            foreach (var descendant in OperationTrees.Descendants(function.Body))
             {
                 if (descendant is IInvocationOperation invocation
                     && model.Classify(invocation) is { DoesIO: true, Context: { } context } operation
@@ -235,7 +235,7 @@ namespace AsyncPatterns.Analyzers.Core
         public static int FirstUseAfter(IOperation functionRoot, ILocalSymbol local, int position)
         {
             var first = int.MaxValue;
-            foreach (var descendant in functionRoot.DescendantsAndSelf())
+            foreach (var descendant in OperationTrees.DescendantsAndSelf(functionRoot))
             {
                 if (descendant is ILocalReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Local, local)

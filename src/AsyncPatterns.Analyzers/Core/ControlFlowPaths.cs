@@ -283,7 +283,7 @@ namespace AsyncPatterns.Analyzers.Core
 
         private static bool Contains(IOperation operation, Func<IOperation, bool> isStop)
         {
-            foreach (var descendant in operation.DescendantsAndSelf())
+            foreach (var descendant in OperationTrees.DescendantsAndSelf(operation))
             {
                 if (isStop(descendant))
                 {
@@ -300,7 +300,7 @@ namespace AsyncPatterns.Analyzers.Core
             {
                 foreach (var operation in block.Operations)
                 {
-                    foreach (var descendant in operation.DescendantsAndSelf())
+                    foreach (var descendant in OperationTrees.DescendantsAndSelf(operation))
                     {
                         if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
                         {
@@ -311,7 +311,7 @@ namespace AsyncPatterns.Analyzers.Core
 
                 if (block.BranchValue != null)
                 {
-                    foreach (var descendant in block.BranchValue.DescendantsAndSelf())
+                    foreach (var descendant in OperationTrees.DescendantsAndSelf(block.BranchValue))
                     {
                         if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
                         {

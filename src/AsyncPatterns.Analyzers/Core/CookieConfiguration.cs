@@ -325,7 +325,7 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
-            foreach (var operation in value.DescendantsAndSelf())
+            foreach (var operation in OperationTrees.DescendantsAndSelf(value))
             {
                 if (operation.Type is { } type && (type.InheritsFromOrEquals(AuthenticationTicket) || type.InheritsFromOrEquals(SecurityToken)))
                 {
@@ -452,7 +452,7 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
-            foreach (var operation in OperationTrees.Root(assignment).Descendants())
+            foreach (var operation in OperationTrees.Descendants(OperationTrees.Root(assignment)))
             {
                 if (operation is IInvocationOperation append
                     && IsAppend(append)

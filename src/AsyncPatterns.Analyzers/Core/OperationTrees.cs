@@ -42,26 +42,36 @@ namespace AsyncPatterns.Analyzers.Core
         /// children's struct enumerators on one stack, where <c>Descendants()</c> allocates an
         /// iterator and an enumerator object per node, on walks that run for most members.
         /// </summary>
-        public static DescendantWalk Descendants(IOperation root) => new DescendantWalk(root);
+        public static DescendantWalk Descendants(IOperation root) => new DescendantWalk(root, includeSelf: false);
+
+        /// <summary>The same, <paramref name="root"/> first.</summary>
+        public static DescendantWalk DescendantsAndSelf(IOperation root) => new DescendantWalk(root, includeSelf: true);
 
         internal readonly struct DescendantWalk
         {
             private readonly IOperation _root;
+            private readonly bool _includeSelf;
 
-            public DescendantWalk(IOperation root) => _root = root;
+            public DescendantWalk(IOperation root, bool includeSelf)
+            {
+                _root = root;
+                _includeSelf = includeSelf;
+            }
 
-            public Enumerator GetEnumerator() => new Enumerator(_root);
+            public Enumerator GetEnumerator() => new Enumerator(_root, _includeSelf);
         }
 
         internal struct Enumerator
         {
             private readonly Stack<IOperation.OperationList.Enumerator> _pending;
             private IOperation.OperationList.Enumerator _children;
+            private IOperation? _self;
 
-            public Enumerator(IOperation root)
+            public Enumerator(IOperation root, bool includeSelf)
             {
                 _pending = new Stack<IOperation.OperationList.Enumerator>();
                 _children = root.ChildOperations.GetEnumerator();
+                _self = includeSelf ? root : null;
                 Current = null!;
             }
 
@@ -69,6 +79,13 @@ namespace AsyncPatterns.Analyzers.Core
 
             public bool MoveNext()
             {
+                if (_self != null)
+                {
+                    Current = _self;
+                    _self = null;
+                    return true;
+                }
+
                 while (true)
                 {
                     if (_children.MoveNext())

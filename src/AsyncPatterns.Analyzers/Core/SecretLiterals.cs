@@ -349,7 +349,7 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>A local assigned again after its declaration is not known to hold its initializer.</summary>
         private static bool IsReassigned(ILocalReferenceOperation local)
         {
-            foreach (var operation in OperationTrees.Root(local).Descendants())
+            foreach (var operation in OperationTrees.Descendants(OperationTrees.Root(local)))
             {
                 if (operation is IAssignmentOperation { Target: ILocalReferenceOperation target }
                     && SymbolEqualityComparer.Default.Equals(target.Local, local.Local))

@@ -144,7 +144,7 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             var builder = ImmutableArray.CreateBuilder<TransactionOperation>();
-            foreach (var operation in root.DescendantsAndSelf())
+            foreach (var operation in OperationTrees.DescendantsAndSelf(root))
             {
                 if (Classify(operation, model) is { } found)
                 {
@@ -180,7 +180,7 @@ namespace AsyncPatterns.Analyzers.Core
                         return null;
 
                     case IUsingOperation usingOperation when ReferenceEquals(usingOperation.Body, previous):
-                        foreach (var candidate in usingOperation.Resources.DescendantsAndSelf())
+                        foreach (var candidate in OperationTrees.DescendantsAndSelf(usingOperation.Resources))
                         {
                             if (Classify(candidate, model) is { } opened && Opens(opened, context) is { } kind)
                             {
@@ -254,7 +254,7 @@ namespace AsyncPatterns.Analyzers.Core
                     return open;
                 }
 
-                foreach (var descendant in statement.DescendantsAndSelf())
+                foreach (var descendant in OperationTrees.DescendantsAndSelf(statement))
                 {
                     if (Classify(descendant, model) is not { } found)
                     {

@@ -250,7 +250,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             private static bool ContainsAwait(IOperation operation)
             {
-                foreach (var descendant in OperationTrees.Root(operation).Descendants())
+                foreach (var descendant in OperationTrees.Descendants(OperationTrees.Root(operation)))
                 {
                     if (descendant is IAwaitOperation && EnclosingFunction(descendant) is null)
                     {
@@ -440,7 +440,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             private static bool MentionsLocal(IOperation condition, ILocalSymbol local)
             {
-                foreach (var operation in condition.DescendantsAndSelf())
+                foreach (var operation in OperationTrees.DescendantsAndSelf(condition))
                 {
                     if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                     {

@@ -269,7 +269,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             }
 
             // One diagnostic per variable: the first assignment of it that leaves a read behind reports.
-            foreach (var earlier in OperationTrees.Root(assignment).Descendants())
+            foreach (var earlier in OperationTrees.Descendants(OperationTrees.Root(assignment)))
             {
                 if (ReferenceEquals(earlier, assignment))
                 {
@@ -595,7 +595,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                     continue;
                 }
 
-                foreach (var descendant in operation.DescendantsAndSelf())
+                foreach (var descendant in OperationTrees.DescendantsAndSelf(operation))
                 {
                     if (descendant is IFieldReferenceOperation or IPropertyReferenceOperation && model.IsDbContextType(descendant.Type)
                         && model.GetContextInstance(descendant) is { Kind: ContextInstanceKind.Injected } instance)

@@ -68,7 +68,7 @@ namespace AsyncPatterns.Analyzers.Sessions
 
             Dictionary<IMethodSymbol, (SyntaxNode Name, IOperation Session)>? first = null;
             var isFirstAccess = true;
-            foreach (var operation in block.DescendantsAndSelf())
+            foreach (var operation in OperationTrees.DescendantsAndSelf(block))
             {
                 if (operation is not (IInvocationOperation or IPropertyReferenceOperation)
                     || !SessionAccess.IsAccess(SessionAccess.Classify(operation, types)))

@@ -212,7 +212,7 @@ namespace AsyncPatterns.Analyzers.Sessions
             }
 
             var conflicting = false;
-            foreach (var operation in scope.Descendants())
+            foreach (var operation in OperationTrees.Descendants(scope))
             {
                 if (operation is not ISimpleAssignmentOperation other
                     || other == assignment

@@ -344,7 +344,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                 return null;
             }
 
-            foreach (var operation in guard.Condition.DescendantsAndSelf())
+            foreach (var operation in OperationTrees.DescendantsAndSelf(guard.Condition))
             {
                 if (operation is IInvocationOperation invocation
                     && model.Classify(invocation) is { Kind: DataAccessKind.QueryExecution } query

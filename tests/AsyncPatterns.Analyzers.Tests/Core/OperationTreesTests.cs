@@ -50,7 +50,7 @@ public class OperationTreesTests
         """;
 
     [Fact]
-    public void Descendants_AreRoslynsDescendants_InTheSameOrder()
+    public void Descendants_AreRoslynsDescendants_InTheSameOrder_WithAndWithoutTheRoot()
     {
         var tree = CSharpSyntaxTree.ParseText(Source);
         var compilation = CSharpCompilation.Create("T", [tree], ReferenceSet.NetOnly.References);
@@ -74,6 +74,14 @@ public class OperationTreesTests
 
             Assert.Equal(expected, actual);
             walked += actual.Count;
+
+            var withSelf = new List<IOperation>();
+            foreach (var operation in OperationTrees.DescendantsAndSelf(root))
+            {
+                withSelf.Add(operation);
+            }
+
+            Assert.Equal(root.DescendantsAndSelf(), withSelf);
         }
 
         Assert.True(walked > 100, $"only {walked} operations");
