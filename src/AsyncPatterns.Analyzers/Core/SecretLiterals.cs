@@ -299,6 +299,35 @@ namespace AsyncPatterns.Analyzers.Core
         }
 
         /// <summary>A parameter that takes a key: <c>key</c>, <c>rgbKey</c>, <c>keyBytes</c>...</summary>
+        /// <summary>
+        /// Whether the called method or constructor has a key parameter at all: every call of the
+        /// compilation asks, and the definition's parameters are read as they are (a constructed
+        /// method substitutes its parameters, and an argument's parameter is one of those).
+        /// </summary>
+        public static bool TakesKey(IOperation call)
+        {
+            var method = call switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            if (method is null)
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.OriginalDefinition.Parameters)
+            {
+                if (IsKeyParameter(parameter))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool IsKeyParameter(IParameterSymbol parameter)
         {
             var name = parameter.Name;

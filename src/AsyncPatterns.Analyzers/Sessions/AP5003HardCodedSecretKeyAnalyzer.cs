@@ -50,6 +50,11 @@ namespace AsyncPatterns.Analyzers.Sessions
 
         private static void AnalyzeCall(OperationAnalysisContext context, SecretLiterals secrets)
         {
+            if (!SecretLiterals.TakesKey(context.Operation))
+            {
+                return;
+            }
+
             foreach (var argument in SecretLiterals.Arguments(context.Operation))
             {
                 var sink = context.Operation switch

@@ -66,8 +66,7 @@ namespace AsyncPatterns.Analyzers.Tasks
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            var name = NameOf(invocation.Syntax);
-            if (name is null)
+            if (method.Name is not ("Wait" or "GetResult" or "WaitAll" or "WaitAny") || NameOf(invocation.Syntax) is not { } name)
             {
                 return;
             }
