@@ -71,8 +71,8 @@ namespace AsyncPatterns.Analyzers.Tasks
 
             // This runs for every call of the compilation. The model calls an operation async exactly
             // when the method's name ends in "Async", and async ones are never reported here: that
-            // name test, done first, spares most EF Core calls the walk to the enclosing function
-            // and the classification (which resolves the context instance).
+            // name test, done first, spares most EF Core calls the classification and the walk to
+            // the enclosing function.
             if (invocation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal))
             {
                 return;

@@ -127,7 +127,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                 }
             }
 
-            // Classified last: for an EF Core call it also resolves the context instance, which this rule does not need.
+            // Classified after the token tests, which end most async calls (a token passed, no token overload).
             if (model.Classify(invocation) is null)
             {
                 return;
