@@ -47,6 +47,20 @@ namespace AsyncPatterns.Analyzers.Core
         private readonly ConcurrentDictionary<IMethodSymbol, DataAccessKind> _methodKinds =
             new ConcurrentDictionary<IMethodSymbol, DataAccessKind>(SymbolEqualityComparer.Default);
 
+        // Whether a named type is a context or a DbSet, by its definition: asked of the type of most
+        // returned values, arguments, creations and receivers, where the answer is a walk up the
+        // base types (and through the configured context types).
+        private readonly ConcurrentDictionary<ITypeSymbol, TypeRole> _typeRoles =
+            new ConcurrentDictionary<ITypeSymbol, TypeRole>(SymbolEqualityComparer.Default);
+
+        [System.Flags]
+        private enum TypeRole : byte
+        {
+            None = 0,
+            Context = 1,
+            DbSet = 2,
+        }
+
         private DataAccessModel(KnownTypes types, ImmutableArray<INamedTypeSymbol> configuredContextTypes)
         {
             Types = types;
@@ -85,9 +99,24 @@ namespace AsyncPatterns.Analyzers.Core
                     return false;
                 case ITypeParameterSymbol typeParameter:
                     return typeParameter.ConstraintTypes.Any(IsDbContextType);
+                case INamedTypeSymbol named:
+                    return (RoleOf(named) & TypeRole.Context) != 0;
                 default:
                     return type.InheritsFromOrEquals(Types.DbContext) || IsConfiguredContextType(type);
             }
+        }
+
+        private TypeRole RoleOf(INamedTypeSymbol type)
+        {
+            var definition = type.OriginalDefinition;
+            if (!_typeRoles.TryGetValue(definition, out var role))
+            {
+                role = (definition.InheritsFromOrEquals(Types.DbContext) || IsConfiguredContextType(definition) ? TypeRole.Context : TypeRole.None)
+                       | (definition.InheritsFromOrEquals(Types.DbSet) ? TypeRole.DbSet : TypeRole.None);
+                _typeRoles.TryAdd(definition, role);
+            }
+
+            return role;
         }
 
         private bool IsConfiguredContextType(ITypeSymbol type)
@@ -105,7 +134,8 @@ namespace AsyncPatterns.Analyzers.Core
             return false;
         }
 
-        public bool IsDbSetType(ITypeSymbol? type) => type.InheritsFromOrEquals(Types.DbSet);
+        public bool IsDbSetType(ITypeSymbol? type)
+            => type is INamedTypeSymbol named ? (RoleOf(named) & TypeRole.DbSet) != 0 : type.InheritsFromOrEquals(Types.DbSet);
 
         public bool IsContextFactoryType(ITypeSymbol? type) => type.Implements(Types.DbContextFactory);
 
