@@ -302,7 +302,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
             string remedy)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, shape);
-            var factory = ContextFactories.FindReachable(model, at, instance.ContextType);
+            var factory = ContextFactories.FindReachable(model, at, context.ContainingSymbol, instance.ContextType);
             if (factory != null)
             {
                 properties = properties.Add(FactoryProperty, factory.Name);

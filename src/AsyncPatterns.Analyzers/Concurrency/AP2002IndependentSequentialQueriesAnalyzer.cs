@@ -55,7 +55,12 @@ namespace AsyncPatterns.Analyzers.Concurrency
             }
 
             var root = ConcurrentOperations.GetFunctionRoot(block);
-            var operations = root.DescendantsAndSelf().ToList();
+            var operations = new List<IOperation>();
+            foreach (var operation in OperationTrees.DescendantsAndSelf(root))
+            {
+                operations.Add(operation);
+            }
+
             if (operations.Any(o => OpensTransaction(model, o)))
             {
                 return;
@@ -75,7 +80,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
 
                 var contextType = run[0].Context.ContextType;
                 var factory = run.All(q => SymbolEqualityComparer.Default.Equals(q.Context.ContextType, contextType))
-                    ? ContextFactories.FindReachable(model, run[0].Statement, contextType)
+                    ? ContextFactories.FindReachable(model, run[0].Statement, context.ContainingSymbol, contextType)
                     : null;
                 var properties = ImmutableDictionary<string, string?>.Empty;
                 if (factory != null)

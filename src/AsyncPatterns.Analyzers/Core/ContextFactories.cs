@@ -16,7 +16,7 @@ namespace AsyncPatterns.Analyzers.Core
         /// (a parameter, field, property or primary-constructor parameter), or <c>null</c>.
         /// Instance members and primary-constructor parameters count only in instance code.
         /// </summary>
-        public static ISymbol? FindReachable(DataAccessModel model, IOperation operation, ITypeSymbol contextType)
+        public static ISymbol? FindReachable(DataAccessModel model, IOperation operation, ISymbol containingSymbol, ITypeSymbol contextType)
         {
             var semanticModel = operation.SemanticModel;
             if (semanticModel is null || model.Types.DbContextFactory is null)
@@ -47,7 +47,9 @@ namespace AsyncPatterns.Analyzers.Core
                 isStatic |= function.IsStatic;
             }
 
-            ISymbol? member = semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart);
+            // The member the driver hands out with the operation: the same one a semantic-model lookup
+            // at the operation finds, once past lambdas and local functions, without the lookup.
+            ISymbol? member = containingSymbol;
             while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } nested)
             {
                 member = nested.ContainingSymbol;

@@ -152,7 +152,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
             var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
             var first = true;
-            foreach (var operation in block.Descendants())
+            foreach (var operation in OperationTrees.Descendants(block))
             {
                 if (operation is not IInvocationOperation invocation || !MayAcquire(invocation, methods))
                 {
@@ -699,7 +699,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         private static List<TransactionOpener> TransactionOpeners(IOperation function, DataAccessModel model)
         {
             var openers = new List<TransactionOpener>();
-            foreach (var operation in function.Descendants())
+            foreach (var operation in OperationTrees.Descendants(function))
             {
                 if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
                     && scopeType.ContainingNamespace.HasFullName("System.Transactions"))
