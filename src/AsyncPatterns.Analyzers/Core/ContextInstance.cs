@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace AsyncPatterns.Analyzers.Core
@@ -27,15 +28,46 @@ namespace AsyncPatterns.Analyzers.Core
     /// <summary>One DbContext instance, as far as the code lets us tell which.</summary>
     internal sealed class ContextInstance : IEquatable<ContextInstance>
     {
+        private DataAccessModel? _model;
+        private ContextInstanceKind _kind;
+
         public ContextInstance(ContextInstanceKind kind, ISymbol? symbol, ITypeSymbol contextType, SyntaxNode? origin)
         {
-            Kind = kind;
+            _kind = kind;
             Symbol = symbol;
             ContextType = contextType;
             Origin = origin;
         }
 
-        public ContextInstanceKind Kind { get; }
+        /// <summary>
+        /// A field or property: whether it is <see cref="ContextInstanceKind.Injected"/> is settled on
+        /// the first look at <see cref="Kind"/>. Telling means reading the type's constructors, and
+        /// most instances are only asked for their type, or compared with none.
+        /// </summary>
+        public ContextInstance(DataAccessModel model, ISymbol member, ITypeSymbol contextType)
+        {
+            _model = model;
+            Symbol = member;
+            ContextType = contextType;
+        }
+
+        public ContextInstanceKind Kind
+        {
+            get
+            {
+                // Idempotent: two threads that settle it at once write the same value, and the
+                // volatile write publishes the kind before a reader can see the model gone.
+                if (Volatile.Read(ref _model) is { } model)
+                {
+                    _kind = model.IsInjectedMember(Symbol!)
+                        ? ContextInstanceKind.Injected
+                        : Symbol is IFieldSymbol ? ContextInstanceKind.Field : ContextInstanceKind.Property;
+                    Volatile.Write(ref _model, null);
+                }
+
+                return _kind;
+            }
+        }
 
         /// <summary>
         /// The field, property, parameter or local holding the context; for <see cref="ContextInstanceKind.Injected"/>

@@ -359,17 +359,9 @@ namespace AsyncPatterns.Analyzers.Core
                 case IInstanceReferenceOperation:
                     return new ContextInstance(ContextInstanceKind.This, type, type, null);
                 case IFieldReferenceOperation field:
-                    return new ContextInstance(
-                        IsInjectedMember(field.Field) ? ContextInstanceKind.Injected : ContextInstanceKind.Field,
-                        field.Field,
-                        type,
-                        null);
+                    return new ContextInstance(this, field.Field, type);
                 case IPropertyReferenceOperation property:
-                    return new ContextInstance(
-                        IsInjectedMember(property.Property) ? ContextInstanceKind.Injected : ContextInstanceKind.Property,
-                        property.Property,
-                        type,
-                        null);
+                    return new ContextInstance(this, property.Property, type);
                 case IParameterReferenceOperation parameter:
                     return new ContextInstance(
                         parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor }
@@ -407,7 +399,7 @@ namespace AsyncPatterns.Analyzers.Core
         /// primary-constructor parameter). Decided from syntax: the assignment shapes are C#'s own
         /// and the constructor bodies are small.
         /// </summary>
-        private bool IsInjectedMember(ISymbol member)
+        internal bool IsInjectedMember(ISymbol member)
             => _injectedMembers.GetOrAdd(member, ComputeIsInjectedMember);
 
         private static bool ComputeIsInjectedMember(ISymbol member)

@@ -221,7 +221,11 @@ namespace AsyncPatterns.Analyzers.Core
         private static readonly Regex StartsWithSelect = new Regex(@"^\s*(?:\(\s*)?(?:SELECT|WITH)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>Whether SQL text holds a row-locking clause or table hint (any case, any whitespace).</summary>
-        public static bool HasLockClause(string sql) => LockClause.IsMatch(sql);
+        public static bool HasLockClause(string sql)
+            // Every clause and hint holds "FOR" or "LOCK": most SQL holds neither, and a vectorized
+            // search settles it before the interpreted regex scans the text.
+            => (sql.IndexOf("FOR", StringComparison.OrdinalIgnoreCase) >= 0 || sql.IndexOf("LOCK", StringComparison.OrdinalIgnoreCase) >= 0)
+               && LockClause.IsMatch(sql);
 
         /// <summary>Where, in SQL text, an <c>ORDER BY</c> goes: before the trailing locking clause; -1 when there is none.</summary>
         public static int OrderByInsertionPoint(string sql)
@@ -267,23 +271,32 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             var unreduced = method.Unreduced();
-            var types = model.Types;
-            var name = unreduced.Name;
-            var isRawSql = (name.StartsWith("FromSql", StringComparison.Ordinal) && unreduced.IsContainedIn(types.RelationalQueryableExtensions))
-                           || (name.StartsWith("SqlQuery", StringComparison.Ordinal) && unreduced.IsContainedIn(types.RelationalDatabaseFacadeExtensions))
-                           || (name.StartsWith("ExecuteSql", StringComparison.Ordinal) && unreduced.IsContainedIn(types.RelationalDatabaseFacadeExtensions));
-            if (isRawSql)
+            if (IsRawSql(unreduced, model.Types))
             {
                 return RecognizeSql(invocation);
             }
 
-            if ((name.StartsWith("ExecuteUpdate", StringComparison.Ordinal) || name.StartsWith("ExecuteDelete", StringComparison.Ordinal))
-                && (unreduced.IsContainedIn(types.EntityFrameworkQueryableExtensions) || unreduced.IsContainedIn(types.RelationalQueryableExtensions)))
+            if (IsBulkUpdate(unreduced, model.Types))
             {
                 return RecognizeBulkUpdate(invocation, isInExplicitTransaction);
             }
 
             return null;
+        }
+
+        private static bool IsRawSql(IMethodSymbol method, KnownTypes types)
+        {
+            var name = method.Name;
+            return (name.StartsWith("FromSql", StringComparison.Ordinal) && method.IsContainedIn(types.RelationalQueryableExtensions))
+                   || (name.StartsWith("SqlQuery", StringComparison.Ordinal) && method.IsContainedIn(types.RelationalDatabaseFacadeExtensions))
+                   || (name.StartsWith("ExecuteSql", StringComparison.Ordinal) && method.IsContainedIn(types.RelationalDatabaseFacadeExtensions));
+        }
+
+        private static bool IsBulkUpdate(IMethodSymbol method, KnownTypes types)
+        {
+            var name = method.Name;
+            return (name.StartsWith("ExecuteUpdate", StringComparison.Ordinal) || name.StartsWith("ExecuteDelete", StringComparison.Ordinal))
+                   && (method.IsContainedIn(types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(types.RelationalQueryableExtensions));
         }
 
         /// <summary>
@@ -295,8 +308,12 @@ namespace AsyncPatterns.Analyzers.Core
             IOperation? current = terminal;
             for (var depth = 0; current != null && depth < 32; depth++, current = DataAccessModel.GetReceiver(DataAccessModel.Unwrap(current)))
             {
-                if (current is IInvocationOperation invocation
-                    && Recognize(invocation, model, LockMethodSet.Empty, _ => true) is { Source: not RowLockSource.UserMethod })
+                // Whether the call locks is all that is asked here: raw SQL is searched for its
+                // locking clause, not parsed for its table and key.
+                if (current is IInvocationOperation { TargetMethod: { } method } invocation
+                    && (IsRawSql(method.Unreduced(), model.Types)
+                        ? LockingSqlText(invocation) != null
+                        : IsBulkUpdate(method.Unreduced(), model.Types) && RecognizeBulkUpdate(invocation, _ => true) != null))
                 {
                     return true;
                 }
@@ -305,7 +322,8 @@ namespace AsyncPatterns.Analyzers.Core
             return false;
         }
 
-        private static RowLockAcquisition? RecognizeSql(IInvocationOperation invocation)
+        /// <summary>The SQL a raw-SQL call runs, when it holds a locking clause.</summary>
+        private static SqlText? LockingSqlText(IInvocationOperation invocation)
         {
             // The SQL is the first parameter after the receiver: `sql` for FromSqlRaw/SqlQueryRaw/ExecuteSqlRaw,
             // a FormattableString for FromSql/FromSqlInterpolated/SqlQuery/ExecuteSql(Interpolated).
@@ -330,7 +348,13 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             var text = SqlText.From(sqlArgument.Value);
-            if (text is null || !HasLockClause(text.Text))
+            return text is null || !HasLockClause(text.Text) ? null : text;
+        }
+
+        private static RowLockAcquisition? RecognizeSql(IInvocationOperation invocation)
+        {
+            var text = LockingSqlText(invocation);
+            if (text is null)
             {
                 return null;
             }

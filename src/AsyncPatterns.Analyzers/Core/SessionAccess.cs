@@ -57,7 +57,7 @@ namespace AsyncPatterns.Analyzers.Core
             switch (operation)
             {
                 case IInvocationOperation invocation:
-                    return ClassifyMethod(invocation.TargetMethod, types);
+                    return ClassifyMethod(invocation, types);
 
                 case IPropertyReferenceOperation property
                     when property.Property.Name is "Keys" or "Id" or "IsAvailable"
@@ -72,28 +72,29 @@ namespace AsyncPatterns.Analyzers.Core
 
         /// <summary>
         /// Whether an extension method's receiver is the session. Every LINQ call asks, so the
-        /// definition's parameter is read first: a constructed method's parameters are made by
-        /// substitution, per call. Only a generic receiver (<c>this T</c>) needs the constructed one.
+        /// receiver's parameter is read from its argument: a method's parameter list is built anew
+        /// each time it is asked for. The argument's parameter is the constructed one, which is
+        /// the session exactly when the definition's is (or, for <c>this T</c>, when T is).
         /// </summary>
-        private static bool ExtendsSession(IMethodSymbol method, KnownTypes types)
+        private static bool ExtendsSession(IInvocationOperation invocation, KnownTypes types)
         {
-            var parameters = method.OriginalDefinition.Parameters;
-            if (parameters.Length == 0)
+            foreach (var argument in invocation.Arguments)
             {
-                return false;
+                if (argument.Parameter is { Ordinal: 0 } receiver)
+                {
+                    return receiver.Type.IsType(types.Session);
+                }
             }
 
-            return parameters[0].Type is ITypeParameterSymbol
-                ? method.Parameters[0].Type.IsType(types.Session)
-                : parameters[0].Type.IsType(types.Session);
+            return false;
         }
 
-        private static SessionMemberKind ClassifyMethod(IMethodSymbol method, KnownTypes types)
+        private static SessionMemberKind ClassifyMethod(IInvocationOperation invocation, KnownTypes types)
         {
-            method = method.Unreduced();
+            var method = invocation.TargetMethod.Unreduced();
             if (method.IsExtensionMethod)
             {
-                if (!ExtendsSession(method, types))
+                if (!ExtendsSession(invocation, types))
                 {
                     return SessionMemberKind.None;
                 }

@@ -149,25 +149,36 @@ namespace AsyncPatterns.Analyzers.Transactions
         /// <summary>Analyzes the block when <paramref name="trigger"/> is its first call that may take a lock (the other calls leave it alone).</summary>
         private static void AnalyzeBlock(OperationAnalysisContext context, DataAccessModel model, LockMethodSet methods, IOperation block, Lazy<string> orderOperator, IInvocationOperation trigger)
         {
-            var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
-            var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
-            var first = true;
+            // One walk gathers the calls that may lock and the operations that may open a
+            // transaction (which bulk updates ask about), so no function is walked again.
+            var calls = new List<IInvocationOperation>();
+            List<IOperation>? openerCandidates = null;
             foreach (var operation in OperationTrees.Descendants(block))
             {
+                if (MayOpenTransaction(operation))
+                {
+                    (openerCandidates ??= new List<IOperation>()).Add(operation);
+                }
+
                 if (operation is not IInvocationOperation invocation || !MayAcquire(invocation, methods))
                 {
                     continue;
                 }
 
-                if (first && !ReferenceEquals(invocation, trigger))
+                if (calls.Count == 0 && !ReferenceEquals(invocation, trigger))
                 {
                     return;
                 }
 
-                first = false;
+                calls.Add(invocation);
+            }
 
+            var acquisitions = new List<(RowLockAcquisition Lock, IOperation Function)>();
+            var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
+            foreach (var invocation in calls)
+            {
                 var function = EnclosingFunction(invocation, block);
-                var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, OpenersOf(function, model, openers), model));
+                var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, OpenersOf(function, model, openers, openerCandidates), model));
                 if (acquisition != null)
                 {
                     acquisitions.Add((acquisition, function));
@@ -681,7 +692,11 @@ namespace AsyncPatterns.Analyzers.Transactions
         }
 
         /// <summary>The function's transaction openers, gathered once per function for all its bulk updates.</summary>
-        private static List<TransactionOpener> OpenersOf(IOperation function, DataAccessModel model, List<(IOperation Function, List<TransactionOpener> Openers)> known)
+        private static List<TransactionOpener> OpenersOf(
+            IOperation function,
+            DataAccessModel model,
+            List<(IOperation Function, List<TransactionOpener> Openers)> known,
+            List<IOperation>? candidates)
         {
             foreach (var (knownFunction, openers) in known)
             {
@@ -691,23 +706,39 @@ namespace AsyncPatterns.Analyzers.Transactions
                 }
             }
 
-            var found = TransactionOpeners(function, model);
+            var found = TransactionOpeners(function, model, candidates);
             known.Add((function, found));
             return found;
         }
 
-        private static List<TransactionOpener> TransactionOpeners(IOperation function, DataAccessModel model)
+        /// <summary>A <c>TransactionScope</c> creation or a <c>BeginTransaction...</c> call, by name alone.</summary>
+        private static bool MayOpenTransaction(IOperation operation)
+            => operation is IObjectCreationOperation { Type.Name: "TransactionScope" }
+               || (operation is IInvocationOperation candidate && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal));
+
+        /// <summary>The openers among the block's candidates that lie in the function (nested lambdas included).</summary>
+        private static List<TransactionOpener> TransactionOpeners(IOperation function, DataAccessModel model, List<IOperation>? candidates)
         {
             var openers = new List<TransactionOpener>();
-            foreach (var operation in OperationTrees.Descendants(function))
+            if (candidates is null)
             {
+                return openers;
+            }
+
+            var span = function.Syntax.Span;
+            foreach (var operation in candidates)
+            {
+                if (!span.Contains(operation.Syntax.Span))
+                {
+                    continue;
+                }
+
                 if (operation is IObjectCreationOperation { Type: { Name: "TransactionScope" } scopeType }
                     && scopeType.ContainingNamespace.HasFullName("System.Transactions"))
                 {
                     openers.Add(new TransactionOpener(operation.Syntax.SpanStart, isScope: true, context: null));
                 }
                 else if (operation is IInvocationOperation candidate
-                         && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal)
                          && model.Classify(candidate) is { Kind: DataAccessKind.BeginTransaction } begin)
                 {
                     openers.Add(new TransactionOpener(operation.Syntax.SpanStart, isScope: false, begin.Context));
