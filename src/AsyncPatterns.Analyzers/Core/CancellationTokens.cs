@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncPatterns.Analyzers.Core
@@ -117,12 +118,13 @@ namespace AsyncPatterns.Analyzers.Core
 
             var model = operation.SemanticModel;
             var position = operation.Syntax.SpanStart;
+            var scope = OperationTrees.Root(operation).Syntax;
 
             foreach (var function in functions)
             {
                 foreach (var parameter in function.Parameters)
                 {
-                    if (parameter.Type.IsType(types.CancellationToken) && parameter.RefKind != RefKind.Out && IsVisible(model, position, parameter))
+                    if (parameter.Type.IsType(types.CancellationToken) && parameter.RefKind != RefKind.Out && IsVisible(model, scope, position, parameter))
                     {
                         return new TokenInScope(parameter.Name, parameter, isRequestAborted: false);
                     }
@@ -138,7 +140,7 @@ namespace AsyncPatterns.Analyzers.Core
             {
                 foreach (var parameter in function.Parameters)
                 {
-                    if (parameter.Type.IsType(types.HttpContext) && parameter.RefKind != RefKind.Out && IsVisible(model, position, parameter))
+                    if (parameter.Type.IsType(types.HttpContext) && parameter.RefKind != RefKind.Out && IsVisible(model, scope, position, parameter))
                     {
                         return new TokenInScope(parameter.Name + ".RequestAborted", parameter, isRequestAborted: true);
                     }
@@ -151,16 +153,20 @@ namespace AsyncPatterns.Analyzers.Core
                 return null;
             }
 
+            var hidden = false;
             for (var current = type; current != null; current = current.BaseType)
             {
                 foreach (var candidate in current.GetMembers("HttpContext"))
                 {
                     if (candidate is IPropertySymbol { IsStatic: false } property
                         && property.Type.IsType(types.HttpContext)
-                        && IsVisible(model, position, property))
+                        && IsVisible(model, hidden ? null : scope, position, property))
                     {
                         return new TokenInScope("HttpContext.RequestAborted", property, isRequestAborted: true);
                     }
+
+                    // A nearer member of the name may hide the property: the name must be bound.
+                    hidden = true;
                 }
             }
 
@@ -170,9 +176,18 @@ namespace AsyncPatterns.Analyzers.Core
         // The name, written at the operation, must still mean the symbol: a nearer local, parameter or
         // member of the same name would capture it. The name is bound as an expression at that
         // position, as the fix will write it; LookupSymbols would list every import's names first.
-        private static bool IsVisible(SemanticModel? model, int position, ISymbol symbol)
+        // Binding is costly, and a name that nothing in the member declares again (the usual case)
+        // cannot be captured: locals and parameters are declared inside the member, and parameters
+        // and locals hide members. So the member's tokens are searched first (pass no scope when
+        // a member may hide the symbol).
+        private static bool IsVisible(SemanticModel? model, SyntaxNode? scope, int position, ISymbol symbol)
         {
             if (model is null)
+            {
+                return true;
+            }
+
+            if (scope != null && !IsDeclaredAgain(scope, symbol))
             {
                 return true;
             }
@@ -181,6 +196,45 @@ namespace AsyncPatterns.Analyzers.Core
             return bound != null
                    && (SymbolEqualityComparer.Default.Equals(bound, symbol)
                        || SymbolEqualityComparer.Default.Equals(bound.OriginalDefinition, symbol.OriginalDefinition));
+        }
+
+        /// <summary>
+        /// Whether an identifier token of the symbol's name in <paramref name="scope"/> is anything but
+        /// a use (a simple name) or the symbol's own declaration: a local, a parameter, a range or
+        /// pattern variable, a label, a local function... Conservative: any such token counts.
+        /// </summary>
+        private static bool IsDeclaredAgain(SyntaxNode scope, ISymbol symbol)
+        {
+            var name = symbol.Name;
+            foreach (var token in scope.DescendantTokens())
+            {
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is IdentifierNameSyntax)
+                {
+                    continue;
+                }
+
+                if (token.Parent is ParameterSyntax declaration && IsDeclarationOf(declaration, symbol))
+                {
+                    continue;
+                }
+
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsDeclarationOf(SyntaxNode declaration, ISymbol symbol)
+        {
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == declaration.SyntaxTree && reference.Span == declaration.Span)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static IParameterSymbol? FindTokenParameter(IMethodSymbol method, KnownTypes types)

@@ -60,12 +60,31 @@ namespace AsyncPatterns.Analyzers.Tasks
 
                 // The token overload of a method depends on its definition only; looking it up walks
                 // the members of the method's type and its bases, so it is done once per method.
-                var tokenOverloads = new ConcurrentDictionary<IMethodSymbol, AsyncCounterpart?>(SymbolEqualityComparer.Default);
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, model, tokenOverloads), OperationKind.Invocation);
+                var tokenShapes = new ConcurrentDictionary<IMethodSymbol, TokenShape>(SymbolEqualityComparer.Default);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, model, tokenShapes), OperationKind.Invocation);
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, ConcurrentDictionary<IMethodSymbol, AsyncCounterpart?> tokenOverloads)
+        /// <summary>Whether a method definition takes a token, and else its token overload.</summary>
+        private sealed class TokenShape
+        {
+            public TokenShape(bool takesToken, AsyncCounterpart? overload)
+            {
+                TakesToken = takesToken;
+                Overload = overload;
+            }
+
+            public bool TakesToken { get; }
+
+            public AsyncCounterpart? Overload { get; }
+
+            public static TokenShape Of(IMethodSymbol definition, KnownTypes types)
+                => AsyncCounterparts.GetTokenParameter(definition, types) != null
+                    ? new TokenShape(true, null)
+                    : new TokenShape(false, AsyncCounterparts.FindTokenOverload(definition, types));
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, ConcurrentDictionary<IMethodSymbol, TokenShape> tokenShapes)
         {
             // This runs for every call of the compilation, so the tests go from cheapest to costliest;
             // each is a condition of the report, so their order does not change what is reported.
@@ -78,22 +97,27 @@ namespace AsyncPatterns.Analyzers.Tasks
                 return;
             }
 
-            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            var tokenParameter = AsyncCounterparts.GetTokenParameter(method, model.Types);
-            if (tokenParameter != null)
+            // Whether the method takes a token, and its token overload, depend on its definition only:
+            // asking a constructed method for its parameters builds them anew, and finding an overload
+            // walks the members of its type and bases. So both are looked up once per definition.
+            var definition = method.Unreduced().OriginalDefinition;
+            if (!tokenShapes.TryGetValue(definition, out var shape))
             {
+                shape = tokenShapes.GetOrAdd(definition, TokenShape.Of(definition, model.Types));
+            }
+
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            if (shape.TakesToken)
+            {
+                // The call's own parameters, through its arguments (a defaulted parameter has one too):
+                // the token is the first parameter of its type.
                 IArgumentOperation? tokenArgument = null;
-                var skippedBefore = false;
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (SymbolEqualityComparer.Default.Equals(argument.Parameter, tokenParameter))
+                    if (argument.Parameter is { } parameter && parameter.Type.IsType(model.Types.CancellationToken)
+                        && (tokenArgument is null || parameter.Ordinal < tokenArgument.Parameter!.Ordinal))
                     {
                         tokenArgument = argument;
-                    }
-                    else if (argument.ArgumentKind == ArgumentKind.DefaultValue
-                             && argument.Parameter != null && argument.Parameter.Ordinal < tokenParameter.Ordinal)
-                    {
-                        skippedBefore = true;
                     }
                 }
 
@@ -103,18 +127,25 @@ namespace AsyncPatterns.Analyzers.Tasks
                     return;
                 }
 
+                var tokenParameter = tokenArgument.Parameter!;
+                var skippedBefore = false;
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (!ReferenceEquals(argument, tokenArgument)
+                        && argument.ArgumentKind == ArgumentKind.DefaultValue
+                        && argument.Parameter != null && argument.Parameter.Ordinal < tokenParameter.Ordinal)
+                    {
+                        skippedBefore = true;
+                    }
+                }
+
                 var named = skippedBefore || HasNamedArgument(call);
                 properties[ModeProperty] = named ? ModeNamed : ModeAppend;
                 properties[ParameterNameProperty] = tokenParameter.Name;
             }
             else
             {
-                var definition = method.Unreduced().OriginalDefinition;
-                if (!tokenOverloads.TryGetValue(definition, out var overload))
-                {
-                    overload = tokenOverloads.GetOrAdd(definition, AsyncCounterparts.FindTokenOverload(definition, model.Types));
-                }
-
+                var overload = shape.Overload;
                 if (overload is null)
                 {
                     return;

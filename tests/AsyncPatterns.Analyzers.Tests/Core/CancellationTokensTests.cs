@@ -66,6 +66,25 @@ public class CancellationTokensTests
             public void OnGet() => Marker(15);
             static void Marker(int n) { }
         }
+
+        class ShadowingController : ControllerBase
+        {
+            public void Get() { var HttpContext = 1; Marker(16); }
+            static void Marker(int n) { }
+        }
+
+        class HidingController : ControllerBase
+        {
+            public new int HttpContext => 0;
+            public void Get() => Marker(17);
+            static void Marker(int n) { }
+        }
+
+        class UsingController : ControllerBase
+        {
+            public void Get(int id) { var aborted = HttpContext.RequestAborted; Marker(18); }
+            static void Marker(int n) { }
+        }
         """;
 
     [Theory]
@@ -94,6 +113,22 @@ public class CancellationTokensTests
     {
         var (operation, types) = At(10);
         Assert.Null(CancellationTokens.Find(operation, null, types));
+    }
+
+    [Theory]
+    [InlineData(16)] // a local of the name
+    [InlineData(17)] // a member of the name in the derived class hides the property
+    public void Find_HiddenHttpContextIsSkipped(int marker)
+    {
+        var (operation, types) = At(marker);
+        Assert.Null(CancellationTokens.Find(operation, null, types));
+    }
+
+    [Fact]
+    public void Find_NameUsedButNotDeclaredAgainStaysVisible()
+    {
+        var (operation, types) = At(18);
+        Assert.Equal("HttpContext.RequestAborted", CancellationTokens.Find(operation, null, types)!.Expression);
     }
 
     [Fact]
