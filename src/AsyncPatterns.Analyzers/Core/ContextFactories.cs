@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -69,21 +70,12 @@ namespace AsyncPatterns.Analyzers.Core
                 return null;
             }
 
-            for (var current = type; current != null; current = current.BaseType)
+            foreach (var candidate in model.FactoryMembers(type, FactoryMembersOf))
             {
-                foreach (var candidate in current.GetMembers())
+                if (IsFactoryOf(model, MemberType(candidate), contextType)
+                    && (SymbolEqualityComparer.Default.Equals(candidate.ContainingType, type) || candidate.DeclaredAccessibility != Accessibility.Private))
                 {
-                    var candidateType = candidate switch
-                    {
-                        IFieldSymbol { IsImplicitlyDeclared: false } field => field.Type,
-                        IPropertySymbol property => property.Type,
-                        _ => null,
-                    };
-                    if (!candidate.IsStatic && IsFactoryOf(model, candidateType, contextType)
-                        && (SymbolEqualityComparer.Default.Equals(current, type) || candidate.DeclaredAccessibility != Accessibility.Private))
-                    {
-                        return candidate;
-                    }
+                    return candidate;
                 }
             }
 
@@ -103,6 +95,52 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The instance fields and properties of the type and its bases whose type is a factory of
+        /// any context, most derived first: what <see cref="FindReachable"/> searches, for every context type.
+        /// </summary>
+        private static ImmutableArray<ISymbol> FactoryMembersOf(DataAccessModel model, INamedTypeSymbol type)
+        {
+            var members = ImmutableArray.CreateBuilder<ISymbol>();
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                foreach (var candidate in current.GetMembers())
+                {
+                    if (!candidate.IsStatic && MemberType(candidate) is INamedTypeSymbol candidateType && IsAnyFactory(model, candidateType))
+                    {
+                        members.Add(candidate);
+                    }
+                }
+            }
+
+            return members.ToImmutable();
+        }
+
+        private static ITypeSymbol? MemberType(ISymbol member) => member switch
+        {
+            IFieldSymbol { IsImplicitlyDeclared: false } field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        private static bool IsAnyFactory(DataAccessModel model, INamedTypeSymbol type)
+        {
+            if (type.OriginalDefinition.IsType(model.Types.DbContextFactory))
+            {
+                return true;
+            }
+
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (candidate.OriginalDefinition.IsType(model.Types.DbContextFactory))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Whether the type is <c>IDbContextFactory&lt;T&gt;</c> (or implements it) for exactly this context type.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
@@ -52,6 +53,11 @@ namespace AsyncPatterns.Analyzers.Core
         // base types (and through the configured context types).
         private readonly ConcurrentDictionary<ITypeSymbol, TypeRole> _typeRoles =
             new ConcurrentDictionary<ITypeSymbol, TypeRole>(SymbolEqualityComparer.Default);
+
+        // The members of a type and its bases that hold a context factory (ContextFactories): asked at
+        // each report that names a factory, and a controller's bases have hundreds of members.
+        private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<ISymbol>> _factoryMembers =
+            new ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<ISymbol>>(SymbolEqualityComparer.Default);
 
         [System.Flags]
         private enum TypeRole : byte
@@ -132,6 +138,17 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             return false;
+        }
+
+        /// <summary>The type's factory members, as <paramref name="find"/> lists them, computed once per type.</summary>
+        internal ImmutableArray<ISymbol> FactoryMembers(INamedTypeSymbol type, Func<DataAccessModel, INamedTypeSymbol, ImmutableArray<ISymbol>> find)
+        {
+            if (!_factoryMembers.TryGetValue(type, out var members))
+            {
+                members = _factoryMembers.GetOrAdd(type, find(this, type));
+            }
+
+            return members;
         }
 
         public bool IsDbSetType(ITypeSymbol? type)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -298,28 +299,23 @@ namespace AsyncPatterns.Analyzers.Core
             return null;
         }
 
-        /// <summary>A parameter that takes a key: <c>key</c>, <c>rgbKey</c>, <c>keyBytes</c>...</summary>
         /// <summary>
         /// Whether the called method or constructor has a key parameter at all: every call of the
-        /// compilation asks, and the definition's parameters are read as they are (a constructed
-        /// method substitutes its parameters, and an argument's parameter is one of those).
+        /// compilation asks. The parameters are read through the call's arguments (every parameter
+        /// has one, a defaulted one too): asking a method for its parameters builds the list anew.
         /// </summary>
         public static bool TakesKey(IOperation call)
         {
-            var method = call switch
+            var arguments = call switch
             {
-                IInvocationOperation invocation => invocation.TargetMethod,
-                IObjectCreationOperation creation => creation.Constructor,
-                _ => null,
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
             };
-            if (method is null)
-            {
-                return false;
-            }
 
-            foreach (var parameter in method.OriginalDefinition.Parameters)
+            foreach (var argument in arguments)
             {
-                if (IsKeyParameter(parameter))
+                if (argument.Parameter is { } parameter && IsKeyParameter(parameter))
                 {
                     return true;
                 }
@@ -328,6 +324,7 @@ namespace AsyncPatterns.Analyzers.Core
             return false;
         }
 
+        /// <summary>A parameter that takes a key: <c>key</c>, <c>rgbKey</c>, <c>keyBytes</c>...</summary>
         private static bool IsKeyParameter(IParameterSymbol parameter)
         {
             var name = parameter.Name;

@@ -93,17 +93,24 @@ namespace AsyncPatterns.Analyzers.Core
             // Most blocks hold no two awaited calls in a row: they cost a look at the shape of their
             // statements, and no symbol is classified.
             var statements = block.Operations;
-            var calls = new (IAwaitOperation Await, IInvocationOperation Invocation, ISymbol Target)?[statements.Length];
             var anyPair = false;
-            for (var i = 0; i < statements.Length; i++)
+            var previous = false;
+            for (var i = 0; i < statements.Length && !anyPair; i++)
             {
-                calls[i] = AsAwaitedCall(statements[i]);
-                anyPair |= i > 0 && calls[i] != null && calls[i - 1] != null;
+                var awaited = AsAwaitedCall(statements[i]) != null;
+                anyPair = previous && awaited;
+                previous = awaited;
             }
 
             if (!anyPair)
             {
                 return ImmutableArray<ImmutableArray<AwaitedQuery>>.Empty;
+            }
+
+            var calls = new (IAwaitOperation Await, IInvocationOperation Invocation, ISymbol Target)?[statements.Length];
+            for (var i = 0; i < statements.Length; i++)
+            {
+                calls[i] = AsAwaitedCall(statements[i]);
             }
 
             var candidates = new AwaitedQuery?[statements.Length];

@@ -81,8 +81,9 @@ namespace AsyncPatterns.Analyzers.Core
             return text is not null;
         }
 
+        // Asked per call by some rules: a hit allocates no closure.
         private (T Value, string? Invalid) Read(SyntaxTree tree)
-            => _values.GetOrAdd(tree, t => Parse(_provider.GetOptions(t)));
+            => _values.TryGetValue(tree, out var value) ? value : _values.GetOrAdd(tree, Parse(_provider.GetOptions(tree)));
 
         private (T Value, string? Invalid) Parse(AnalyzerConfigOptions options)
         {
