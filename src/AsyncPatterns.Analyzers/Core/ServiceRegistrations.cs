@@ -170,8 +170,10 @@ namespace AsyncPatterns.Analyzers.Core
 
             // Every registration API is static (extension methods, ServiceDescriptor's factories):
             // the instance calls that make up most of a code base stop here, and LINQ's and the
-            // other static calls at the name of their class, before any symbol comparison.
-            if (invocation is null || method?.ContainingType is null || !method.IsStatic || !IsRegistrationClassName(method.ContainingType.Name))
+            // other static calls at the name of their class, before any symbol comparison. Each
+            // symbol property read is an interface call and a cast: each is read once.
+            if (invocation is null || method is null || !method.IsStatic || method.ContainingType is not { } containingType
+                || !IsRegistrationClassName(containingType.Name))
             {
                 return false;
             }
