@@ -188,60 +188,49 @@ namespace AsyncPatterns.Analyzers.Core
     {
         private const int MaxWalkDepth = 16;
 
-        /// <summary>
-        /// The SQL patterns, compiled: code that locks rows runs each of them several times per
-        /// lock, and an interpreted scan was a quarter of AP4001's time in the benchmark. Their own
-        /// class, so that compiling them (a few milliseconds, once per process) is paid only by a
-        /// compilation whose SQL may lock, not by every one that touches RowLocks.
-        /// </summary>
-        private static class Patterns
-        {
-            private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
+        private static readonly Regex LockClause = new Regex(
+            @"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\b(?:UPDLOCK|XLOCK|HOLDLOCK)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            public static readonly Regex LockClause = new Regex(
-                @"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\b(?:UPDLOCK|XLOCK|HOLDLOCK)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b",
-                Options);
+        /// <summary>The clauses that end a PostgreSQL or MySQL SELECT, where an ORDER BY can go in front of them.</summary>
+        private static readonly Regex TrailingLockClause = new Regex(
+            @"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            /// <summary>The clauses that end a PostgreSQL or MySQL SELECT, where an ORDER BY can go in front of them.</summary>
-            public static readonly Regex TrailingLockClause = new Regex(
-                @"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b",
-                Options);
+        private const string Identifier = @"(?:""[^""]+""|\[[^\]]+\]|`[^`]+`|[A-Za-z_][\w$]*)";
+        private const string QualifiedIdentifier = Identifier + @"(?:\s*\.\s*" + Identifier + ")*";
 
-            private const string Identifier = @"(?:""[^""]+""|\[[^\]]+\]|`[^`]+`|[A-Za-z_][\w$]*)";
-            private const string QualifiedIdentifier = Identifier + @"(?:\s*\.\s*" + Identifier + ")*";
+        private static readonly Regex FromTable = new Regex(
+            @"\bFROM\s+(" + QualifiedIdentifier + ")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            public static readonly Regex FromTable = new Regex(
-                @"\bFROM\s+(" + QualifiedIdentifier + ")", Options);
+        private static readonly Regex UpdateTable = new Regex(
+            @"^\s*UPDATE\s+(" + QualifiedIdentifier + ")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            public static readonly Regex UpdateTable = new Regex(
-                @"^\s*UPDATE\s+(" + QualifiedIdentifier + ")", Options);
+        private static readonly Regex Where = new Regex(@"\bWHERE\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            public static readonly Regex Where = new Regex(@"\bWHERE\b", Options);
+        // `id = {#0}` (interpolation hole), `id = {0}` (FromSqlRaw format item), `id = @p0`/`@id`, `id = $1`, `id = 42`.
+        private static readonly Regex KeyEquality = new Regex(
+            @"(" + QualifiedIdentifier + @")\s*=\s*(\{#\d+\}|\{\d+\}|@\w+|:\w+|\$\d+|\d+|'[^']*')",
+            RegexOptions.CultureInvariant);
 
-            // `id = {#0}` (interpolation hole), `id = {0}` (FromSqlRaw format item), `id = @p0`/`@id`, `id = $1`, `id = 42`.
-            public static readonly Regex KeyEquality = new Regex(
-                @"(" + QualifiedIdentifier + @")\s*=\s*(\{#\d+\}|\{\d+\}|@\w+|:\w+|\$\d+|\d+|'[^']*')",
-                Options & ~RegexOptions.IgnoreCase);
+        private static readonly Regex MultiRow = new Regex(
+            @"(" + QualifiedIdentifier + @")\s*(?:=\s*ANY\s*\(|IN\s*\()", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            public static readonly Regex MultiRow = new Regex(
-                @"(" + QualifiedIdentifier + @")\s*(?:=\s*ANY\s*\(|IN\s*\()", Options);
+        private static readonly Regex OrderBy = new Regex(@"\bORDER\s+BY\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-            public static readonly Regex OrderBy = new Regex(@"\bORDER\s+BY\b", Options);
-
-            public static readonly Regex StartsWithSelect = new Regex(@"^\s*(?:\(\s*)?(?:SELECT|WITH)\b", Options);
-        }
+        private static readonly Regex StartsWithSelect = new Regex(@"^\s*(?:\(\s*)?(?:SELECT|WITH)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>Whether SQL text holds a row-locking clause or table hint (any case, any whitespace).</summary>
         public static bool HasLockClause(string sql)
             // Every clause and hint holds "FOR" or "LOCK": most SQL holds neither, and a vectorized
             // search settles it before the regex runs.
             => (sql.IndexOf("FOR", StringComparison.OrdinalIgnoreCase) >= 0 || sql.IndexOf("LOCK", StringComparison.OrdinalIgnoreCase) >= 0)
-               && Patterns.LockClause.IsMatch(sql);
+               && LockClause.IsMatch(sql);
 
         /// <summary>Where, in SQL text, an <c>ORDER BY</c> goes: before the trailing locking clause; -1 when there is none.</summary>
         public static int OrderByInsertionPoint(string sql)
         {
-            var match = Patterns.TrailingLockClause.Match(sql);
+            var match = TrailingLockClause.Match(sql);
             return match.Success ? match.Index : -1;
         }
 
@@ -372,21 +361,21 @@ namespace AsyncPatterns.Analyzers.Core
 
             var rawParameters = RawParameters(invocation);
             var sql = text.Text;
-            var tableMatch = Patterns.FromTable.Match(sql);
+            var tableMatch = FromTable.Match(sql);
             if (!tableMatch.Success)
             {
-                tableMatch = Patterns.UpdateTable.Match(sql);
+                tableMatch = UpdateTable.Match(sql);
             }
 
             var table = tableMatch.Success ? tableMatch.Groups[1].Value : "?";
-            var whereMatch = Patterns.Where.Match(sql);
+            var whereMatch = Where.Match(sql);
             IOperation? key = null;
             string? keyColumn = null;
             var isMultiRow = false;
             if (whereMatch.Success)
             {
                 var afterWhere = sql.Substring(whereMatch.Index + whereMatch.Length);
-                var multi = Patterns.MultiRow.Match(afterWhere);
+                var multi = MultiRow.Match(afterWhere);
                 if (multi.Success)
                 {
                     isMultiRow = true;
@@ -394,7 +383,7 @@ namespace AsyncPatterns.Analyzers.Core
                 }
                 else
                 {
-                    var equality = Patterns.KeyEquality.Match(afterWhere);
+                    var equality = KeyEquality.Match(afterWhere);
                     if (equality.Success)
                     {
                         keyColumn = equality.Groups[1].Value;
@@ -411,8 +400,8 @@ namespace AsyncPatterns.Analyzers.Core
                 key,
                 keyColumn,
                 isMultiRow,
-                Patterns.OrderBy.IsMatch(sql),
-                Patterns.StartsWithSelect.IsMatch(sql),
+                OrderBy.IsMatch(sql),
+                StartsWithSelect.IsMatch(sql),
                 segment);
         }
 
