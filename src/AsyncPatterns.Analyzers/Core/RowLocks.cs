@@ -310,10 +310,15 @@ namespace AsyncPatterns.Analyzers.Core
             {
                 // Whether the call locks is all that is asked here: raw SQL is searched for its
                 // locking clause, not parsed for its table and key.
-                if (current is IInvocationOperation { TargetMethod: { } method } invocation
-                    && (IsRawSql(method.Unreduced(), model.Types)
-                        ? LockingSqlText(invocation) != null
-                        : IsBulkUpdate(method.Unreduced(), model.Types) && RecognizeBulkUpdate(invocation, _ => true) != null))
+                if (current is not IInvocationOperation { TargetMethod: { } target } invocation)
+                {
+                    continue;
+                }
+
+                var method = target.Unreduced();
+                if (IsRawSql(method, model.Types)
+                    ? LockingSqlText(invocation) != null
+                    : IsBulkUpdate(method, model.Types) && RecognizeBulkUpdate(invocation, _ => true) != null)
                 {
                     return true;
                 }
