@@ -293,11 +293,12 @@ namespace AsyncPatterns.Analyzers.Core
         }
 
         private static bool IsBulkUpdate(IMethodSymbol method, KnownTypes types)
-        {
-            var name = method.Name;
-            return (name.StartsWith("ExecuteUpdate", StringComparison.Ordinal) || name.StartsWith("ExecuteDelete", StringComparison.Ordinal))
-                   && (method.IsContainedIn(types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(types.RelationalQueryableExtensions));
-        }
+            => IsBulkUpdateName(method.Name)
+               && (method.IsContainedIn(types.EntityFrameworkQueryableExtensions) || method.IsContainedIn(types.RelationalQueryableExtensions));
+
+        /// <summary>ExecuteUpdate..., ExecuteDelete...: the names of the bulk updates <see cref="Recognize"/> reads.</summary>
+        public static bool IsBulkUpdateName(string name)
+            => name.StartsWith("ExecuteUpdate", StringComparison.Ordinal) || name.StartsWith("ExecuteDelete", StringComparison.Ordinal);
 
         /// <summary>
         /// Whether the query a terminal operator runs is composed over a locking raw-SQL source

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -48,26 +49,53 @@ namespace AsyncPatterns.Analyzers.Core
         /// through its members: a read), or a reference to <c>Keys</c>, <c>Id</c> or <c>IsAvailable</c>.
         /// </summary>
         public static SessionMemberKind Classify(IOperation operation, KnownTypes types)
+            => Classify(operation, types, null);
+
+        /// <summary>
+        /// The same, with the per-definition answers of <paramref name="cache"/>: an analyzer asks of
+        /// every call and property reference of the compilation, and most of them (LINQ's extension
+        /// methods, an entity's <c>Id</c>) are the same few hundred members again and again.
+        /// </summary>
+        public static SessionMemberKind Classify(IOperation operation, KnownTypes types, SessionMemberCache? cache)
         {
             if (types.Session is null)
             {
                 return SessionMemberKind.None;
             }
 
-            switch (operation)
+            switch (operation.Kind)
             {
-                case IInvocationOperation invocation:
-                    return ClassifyMethod(invocation, types);
+                case OperationKind.Invocation:
+                    return ClassifyMethod((IInvocationOperation)operation, types, cache);
 
-                case IPropertyReferenceOperation property
-                    when property.Property.Name is "Keys" or "Id" or "IsAvailable"
-                         && !property.Property.IsStatic
-                         && property.Property.ContainingType.Implements(types.Session):
-                    return SessionMemberKind.Read;
+                case OperationKind.PropertyReference:
+                    var property = ((IPropertyReferenceOperation)operation).Property;
+                    return property.Name is "Keys" or "Id" or "IsAvailable"
+                           && !property.IsStatic
+                           && ImplementsSession(property.ContainingType, types, cache)
+                        ? SessionMemberKind.Read
+                        : SessionMemberKind.None;
 
                 default:
                     return SessionMemberKind.None;
             }
+        }
+
+        private static bool ImplementsSession(INamedTypeSymbol type, KnownTypes types, SessionMemberCache? cache)
+        {
+            if (cache is null)
+            {
+                return type.Implements(types.Session);
+            }
+
+            var definition = type.OriginalDefinition;
+            if (!cache.SessionTypes.TryGetValue(definition, out var implements))
+            {
+                implements = definition.Implements(types.Session);
+                cache.SessionTypes.TryAdd(definition, implements);
+            }
+
+            return implements;
         }
 
         /// <summary>
@@ -89,29 +117,34 @@ namespace AsyncPatterns.Analyzers.Core
             return false;
         }
 
-        private static SessionMemberKind ClassifyMethod(IInvocationOperation invocation, KnownTypes types)
+        private static SessionMemberKind ClassifyMethod(IInvocationOperation invocation, KnownTypes types, SessionMemberCache? cache)
         {
             var method = invocation.TargetMethod.Unreduced();
             if (method.IsExtensionMethod)
             {
-                if (!ExtendsSession(invocation, types))
+                if (cache is null)
                 {
-                    return SessionMemberKind.None;
+                    return ClassifyExtension(invocation, method, types);
                 }
 
-                if (method.IsContainedIn(types.SessionExtensions))
+                // Cached by definition where the definition decides: a receiver or return type that
+                // is the method's type parameter (`this T`, `T GetJson<T>`) is judged per call.
+                var definition = method.OriginalDefinition;
+                if (!cache.ExtensionKinds.TryGetValue(definition, out var kind))
                 {
-                    return method.Name.StartsWith("Set", System.StringComparison.Ordinal) ? SessionMemberKind.Write : SessionMemberKind.Read;
+                    var parameters = definition.Parameters;
+                    kind = parameters.Length > 0 && parameters[0].Type is not ITypeParameterSymbol && definition.ReturnType is not ITypeParameterSymbol
+                        ? ClassifyExtensionDefinition(definition, types)
+                        : SessionMemberCache.PerCall;
+                    cache.ExtensionKinds.TryAdd(definition, kind);
                 }
 
-                // A user helper (`session.GetJson<T>(key)`): synchronous ones can only read or write
-                // through ISession's synchronous members; asynchronous ones are left alone (they may load).
-                return AsyncContext.IsTaskLike(method.ReturnType, types) ? SessionMemberKind.None : SessionMemberKind.Read;
+                return kind == SessionMemberCache.PerCall ? ClassifyExtension(invocation, method, types) : kind;
             }
 
             // The name first: this runs for every call of the compilation, and the interface test
             // walks the type's interfaces.
-            var kind = method.Name switch
+            var memberKind = method.Name switch
             {
                 "TryGetValue" => SessionMemberKind.Read,
                 "Set" or "Remove" or "Clear" => SessionMemberKind.Write,
@@ -120,9 +153,28 @@ namespace AsyncPatterns.Analyzers.Core
                 _ => SessionMemberKind.None,
             };
 
-            return kind == SessionMemberKind.None || method.IsStatic || !method.ContainingType.Implements(types.Session)
+            return memberKind == SessionMemberKind.None || method.IsStatic || !ImplementsSession(method.ContainingType, types, cache)
                 ? SessionMemberKind.None
-                : kind;
+                : memberKind;
+        }
+
+        private static SessionMemberKind ClassifyExtension(IInvocationOperation invocation, IMethodSymbol method, KnownTypes types)
+            => ExtendsSession(invocation, types) ? ExtensionKind(method, types) : SessionMemberKind.None;
+
+        private static SessionMemberKind ClassifyExtensionDefinition(IMethodSymbol definition, KnownTypes types)
+            => definition.Parameters[0].Type.IsType(types.Session) ? ExtensionKind(definition, types) : SessionMemberKind.None;
+
+        /// <summary>What an extension method over the session does.</summary>
+        private static SessionMemberKind ExtensionKind(IMethodSymbol method, KnownTypes types)
+        {
+            if (method.IsContainedIn(types.SessionExtensions))
+            {
+                return method.Name.StartsWith("Set", System.StringComparison.Ordinal) ? SessionMemberKind.Write : SessionMemberKind.Read;
+            }
+
+            // A user helper (`session.GetJson<T>(key)`): synchronous ones can only read or write
+            // through ISession's synchronous members; asynchronous ones are left alone (they may load).
+            return AsyncContext.IsTaskLike(method.ReturnType, types) ? SessionMemberKind.None : SessionMemberKind.Read;
         }
 
         /// <summary>Whether the kind touches the session's data (and so loads it when it is not loaded).</summary>
@@ -243,5 +295,21 @@ namespace AsyncPatterns.Analyzers.Core
                 key.Append('@').Append(symbol.Locations[0].SourceSpan.Start);
             }
         }
+    }
+
+    /// <summary>
+    /// Per-compilation answers of <see cref="SessionAccess.Classify(IOperation, KnownTypes, SessionMemberCache?)"/>,
+    /// by member or type definition. Created at compilation start; nothing outlives the compilation.
+    /// </summary>
+    internal sealed class SessionMemberCache
+    {
+        /// <summary>Stands for an extension method whose construction decides (a generic receiver or return type).</summary>
+        internal const SessionMemberKind PerCall = (SessionMemberKind)(-1);
+
+        internal ConcurrentDictionary<IMethodSymbol, SessionMemberKind> ExtensionKinds { get; } =
+            new ConcurrentDictionary<IMethodSymbol, SessionMemberKind>(SymbolEqualityComparer.Default);
+
+        internal ConcurrentDictionary<ITypeSymbol, bool> SessionTypes { get; } =
+            new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
     }
 }

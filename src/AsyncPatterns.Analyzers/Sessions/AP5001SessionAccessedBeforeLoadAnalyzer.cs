@@ -43,7 +43,8 @@ namespace AsyncPatterns.Analyzers.Sessions
                 }
 
                 var preloaded = TreeOptions.Create(start.Options).SessionPreloaded;
-                start.RegisterOperationAction(c => AnalyzeAccess(c, types, preloaded), OperationKind.Invocation, OperationKind.PropertyReference);
+                var cache = new SessionMemberCache();
+                start.RegisterOperationAction(c => AnalyzeAccess(c, types, cache, preloaded), OperationKind.Invocation, OperationKind.PropertyReference);
             });
         }
 
@@ -51,10 +52,10 @@ namespace AsyncPatterns.Analyzers.Sessions
         /// Few members touch the session, so a member is analyzed only from a session access, and
         /// only once: from the first access of the member's operation tree.
         /// </summary>
-        private static void AnalyzeAccess(OperationAnalysisContext context, KnownTypes types, BooleanTreeOption preloaded)
+        private static void AnalyzeAccess(OperationAnalysisContext context, KnownTypes types, SessionMemberCache cache, BooleanTreeOption preloaded)
         {
             var trigger = context.Operation;
-            if (!SessionAccess.IsAccess(SessionAccess.Classify(trigger, types)))
+            if (!SessionAccess.IsAccess(SessionAccess.Classify(trigger, types, cache)))
             {
                 return;
             }
@@ -70,8 +71,8 @@ namespace AsyncPatterns.Analyzers.Sessions
             var isFirstAccess = true;
             foreach (var operation in OperationTrees.DescendantsAndSelf(block))
             {
-                if (operation is not (IInvocationOperation or IPropertyReferenceOperation)
-                    || !SessionAccess.IsAccess(SessionAccess.Classify(operation, types)))
+                if (operation.Kind is not (OperationKind.Invocation or OperationKind.PropertyReference)
+                    || !SessionAccess.IsAccess(SessionAccess.Classify(operation, types, cache)))
                 {
                     continue;
                 }

@@ -42,7 +42,11 @@ namespace AsyncPatterns.Analyzers.Tasks
         /// <summary>"true" when the call initializes a <c>using</c> local of an IAsyncDisposable type: the fix makes it <c>await using</c>.</summary>
         public const string AwaitUsingProperty = "AwaitUsing";
 
-        /// <summary>Namespaces the new code needs, separated by ';'.</summary>
+        /// <summary>
+        /// The static classes whose extension methods the new code calls, by metadata name, separated
+        /// by ';'. The fix imports the namespace of each that is not visible by its simple name where
+        /// the code is: that lookup binds speculatively, too dear to pay at every report.
+        /// </summary>
         public const string ImportsProperty = "Imports";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -107,7 +111,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                 properties[FixProperty] = FixCall;
                 properties[CounterpartProperty] = counterpart.Name;
                 var imports = new List<string>();
-                AddImportIfNeeded(imports, invocation, counterpart.Container);
+                AddImport(imports, counterpart.Container);
 
                 var token = counterpart.AcceptsToken ? CancellationTokens.Find(invocation, context.ContainingSymbol, model.Types) : null;
                 if (token != null)
@@ -160,12 +164,12 @@ namespace AsyncPatterns.Analyzers.Tasks
             {
                 properties[FixProperty] = FixForEach;
                 var imports = new List<string>();
-                AddImportIfNeeded(imports, loop, asAsyncEnumerable);
+                AddImport(imports, asAsyncEnumerable);
                 var token = CancellationTokens.Find(loop, context.ContainingSymbol, model.Types);
                 if (token != null)
                 {
                     properties[TokenProperty] = token.Expression;
-                    AddImportIfNeeded(imports, loop, model.Types.TaskAsyncEnumerableExtensions);
+                    AddImport(imports, model.Types.TaskAsyncEnumerableExtensions);
                 }
 
                 if (imports.Count > 0)
@@ -247,55 +251,18 @@ namespace AsyncPatterns.Analyzers.Tasks
             return function.IsAsync;
         }
 
-        private static void AddImportIfNeeded(List<string> imports, IOperation at, INamedTypeSymbol? container)
+        private static void AddImport(List<string> imports, INamedTypeSymbol? container)
         {
-            if (container is null || !container.IsStatic || container.ContainingNamespace is null || at.SemanticModel is null)
+            if (container is null || !container.IsStatic || container.ContainingNamespace is not { IsGlobalNamespace: false } ns)
             {
                 return;
             }
 
-            // The extension class is visible by its simple name exactly when its namespace is
-            // imported (file, namespace or global usings alike).
-            if (IsVisibleBySimpleName(at.SemanticModel, at.Syntax.SpanStart, container))
-            {
-                return;
-            }
-
-            var name = container.ContainingNamespace.ToDisplayString();
+            var name = ns.ToDisplayString() + "." + container.MetadataName;
             if (!imports.Contains(name))
             {
                 imports.Add(name);
             }
-        }
-
-        /// <summary>
-        /// Whether simple-name lookup of the type's name at the position finds the type (or, when the
-        /// name is ambiguous, finds it among the candidates). Binds the name speculatively, as the
-        /// compiler would: <c>LookupNamespacesAndTypes</c> gives the same answer but first lists
-        /// every name in scope, which with many (global) usings costs far more.
-        /// </summary>
-        private static bool IsVisibleBySimpleName(SemanticModel model, int position, INamedTypeSymbol type)
-        {
-            var name = SyntaxFactory.IdentifierName(type.Name);
-            var info = model.GetSpeculativeSymbolInfo(position, name, SpeculativeBindingOption.BindAsTypeOrNamespace);
-            if (SymbolEqualityComparer.Default.Equals(info.Symbol, type))
-            {
-                // A `using Name = ...;` alias of the type is found as the alias: it imports no extension methods.
-                return model.GetSpeculativeAliasInfo(position, name, SpeculativeBindingOption.BindAsTypeOrNamespace) is null;
-            }
-
-            if (info.CandidateReason == CandidateReason.Ambiguous)
-            {
-                foreach (var candidate in info.CandidateSymbols)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(candidate, type))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
         }
 
         private static void AddParamsWrapping(ImmutableDictionary<string, string?>.Builder properties, IInvocationOperation invocation)

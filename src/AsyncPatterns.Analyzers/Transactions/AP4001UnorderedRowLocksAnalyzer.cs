@@ -141,9 +141,12 @@ namespace AsyncPatterns.Analyzers.Transactions
 
         /// <summary>Whether <see cref="RowLocks.Recognize"/> may take the call for an acquisition, decided by names only.</summary>
         private static bool MayAcquire(IInvocationOperation invocation, LockMethodSet methods)
+            => HasLockName(invocation.TargetMethod.Name) || IsUserLockMethod(invocation, methods);
+
+        private static bool IsUserLockMethod(IInvocationOperation invocation, LockMethodSet methods)
         {
             var method = invocation.TargetMethod;
-            return HasLockName(method.Name) || (!methods.IsEmpty && methods.Contains(method.ReducedFrom ?? method));
+            return !methods.IsEmpty && methods.Contains(method.ReducedFrom ?? method);
         }
 
         /// <summary>Analyzes the block when <paramref name="trigger"/> is its first call that may take a lock (the other calls leave it alone).</summary>
@@ -155,12 +158,26 @@ namespace AsyncPatterns.Analyzers.Transactions
             List<IOperation>? openerCandidates = null;
             foreach (var operation in OperationTrees.Descendants(block))
             {
+                // By kind first: this visits every operation of the member, and a kind is one
+                // virtual call where a type test scans the interfaces of the operation's class.
+                var kind = operation.Kind;
+                if (kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
+                {
+                    continue;
+                }
+
                 if (MayOpenTransaction(operation))
                 {
                     (openerCandidates ??= new List<IOperation>()).Add(operation);
                 }
 
-                if (operation is not IInvocationOperation invocation || !MayAcquire(invocation, methods))
+                if (kind != OperationKind.Invocation)
+                {
+                    continue;
+                }
+
+                var invocation = (IInvocationOperation)operation;
+                if (!MayAcquire(invocation, methods))
                 {
                     continue;
                 }
@@ -177,6 +194,13 @@ namespace AsyncPatterns.Analyzers.Transactions
             var openers = new List<(IOperation Function, List<TransactionOpener> Openers)>();
             foreach (var invocation in calls)
             {
+                // A bulk update locks rows past its statement only inside an explicit transaction:
+                // with no opener anywhere in the member, Recognize would walk its receiver for nothing.
+                if (openerCandidates is null && RowLocks.IsBulkUpdateName(invocation.TargetMethod.Name) && !IsUserLockMethod(invocation, methods))
+                {
+                    continue;
+                }
+
                 var function = EnclosingFunction(invocation, block);
                 var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, OpenersOf(function, model, openers, openerCandidates), model));
                 if (acquisition != null)

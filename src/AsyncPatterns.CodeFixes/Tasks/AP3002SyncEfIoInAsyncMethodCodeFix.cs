@@ -64,7 +64,7 @@ namespace AsyncPatterns.CodeFixes.Tasks
             }
 
             var editor = new SyntaxEditor(root, document.Project.Solution.Services);
-            var imports = new SortedSet<string>(System.StringComparer.Ordinal);
+            var importCandidates = new List<(string Container, int Position)>();
             var changed = false;
             foreach (var diagnostic in diagnostics)
             {
@@ -87,7 +87,7 @@ namespace AsyncPatterns.CodeFixes.Tasks
                 {
                     foreach (var name in names.Split(';'))
                     {
-                        imports.Add(name);
+                        importCandidates.Add((name, diagnostic.Location.SourceSpan.Start));
                     }
                 }
             }
@@ -100,7 +100,19 @@ namespace AsyncPatterns.CodeFixes.Tasks
             var newRoot = editor.GetChangedRoot();
             if (newRoot is CompilationUnitSyntax unit)
             {
-                var originalModel = imports.Count > 0 ? await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) : null;
+                var originalModel = importCandidates.Count > 0 ? await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) : null;
+                var imports = new SortedSet<string>(System.StringComparer.Ordinal);
+                foreach (var (container, position) in importCandidates)
+                {
+                    // The extension class is visible by its simple name exactly when its namespace is
+                    // imported (file, namespace or global usings alike).
+                    var type = originalModel?.Compilation.GetTypeByMetadataName(container);
+                    if (type is null || !IsVisibleBySimpleName(originalModel!, position, type))
+                    {
+                        imports.Add(container.Substring(0, container.LastIndexOf('.')));
+                    }
+                }
+
                 foreach (var name in imports)
                 {
                     unit = UsingDirectives.Ensure(unit, name, originalModel);
@@ -110,6 +122,26 @@ namespace AsyncPatterns.CodeFixes.Tasks
             }
 
             return document.WithSyntaxRoot(newRoot);
+        }
+
+        /// <summary>
+        /// Whether simple-name lookup of the type's name at the position finds the type (or, when the
+        /// name is ambiguous, finds it among the candidates). Binds the name speculatively, as the
+        /// compiler would: <c>LookupNamespacesAndTypes</c> gives the same answer but first lists
+        /// every name in scope, which with many (global) usings costs far more.
+        /// </summary>
+        private static bool IsVisibleBySimpleName(SemanticModel model, int position, INamedTypeSymbol type)
+        {
+            var name = SyntaxFactory.IdentifierName(type.Name);
+            var info = model.GetSpeculativeSymbolInfo(position, name, SpeculativeBindingOption.BindAsTypeOrNamespace);
+            if (SymbolEqualityComparer.Default.Equals(info.Symbol, type))
+            {
+                // A `using Name = ...;` alias of the type is found as the alias: it imports no extension methods.
+                return model.GetSpeculativeAliasInfo(position, name, SpeculativeBindingOption.BindAsTypeOrNamespace) is null;
+            }
+
+            return info.CandidateReason == CandidateReason.Ambiguous
+                   && info.CandidateSymbols.Contains(type, SymbolEqualityComparer.Default);
         }
 
         private static bool FixCall(SyntaxEditor editor, SyntaxNode node, Diagnostic diagnostic)
