@@ -107,12 +107,13 @@ namespace AsyncPatterns.Analyzers.Concurrency
         }
 
         /// <summary>A transaction in the function: BeginTransaction/UseTransaction on a context, or a TransactionScope.</summary>
-        private static bool OpensTransaction(DataAccessModel model, IOperation operation) => operation switch
+        private static bool OpensTransaction(DataAccessModel model, IOperation operation) => operation.Kind switch
         {
-            IInvocationOperation invocation => invocation.TargetMethod.Name is "UseTransaction" or "UseTransactionAsync" or "EnlistTransaction"
-                                               || (invocation.TargetMethod.Name is "BeginTransaction" or "BeginTransactionAsync"
-                                                   && model.Classify(invocation)?.Kind == DataAccessKind.BeginTransaction),
-            IObjectCreationOperation creation => creation.Type.IsType(model.Types.TransactionScope),
+            OperationKind.Invocation when ((IInvocationOperation)operation).TargetMethod.Name is var name
+                => name is "UseTransaction" or "UseTransactionAsync" or "EnlistTransaction"
+                   || (name is "BeginTransaction" or "BeginTransactionAsync"
+                       && model.Classify((IInvocationOperation)operation)?.Kind == DataAccessKind.BeginTransaction),
+            OperationKind.ObjectCreation => operation.Type.IsType(model.Types.TransactionScope),
             _ => false,
         };
 

@@ -103,18 +103,24 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         private static ImmutableArray<ISymbol> FactoryMembersOf(DataAccessModel model, INamedTypeSymbol type)
         {
-            var members = ImmutableArray.CreateBuilder<ISymbol>();
-            for (var current = type; current != null; current = current.BaseType)
+            ImmutableArray<ISymbol>.Builder? members = null;
+            foreach (var candidate in type.GetMembers())
             {
-                foreach (var candidate in current.GetMembers())
+                if (!candidate.IsStatic && MemberType(candidate) is INamedTypeSymbol candidateType && IsAnyFactory(model, candidateType))
                 {
-                    if (!candidate.IsStatic && MemberType(candidate) is INamedTypeSymbol candidateType && IsAnyFactory(model, candidateType))
-                    {
-                        members.Add(candidate);
-                    }
+                    (members ??= ImmutableArray.CreateBuilder<ISymbol>()).Add(candidate);
                 }
             }
 
+            // The base type's list is cached too: the controllers of a code base share ControllerBase's
+            // hundreds of members, which are then read once, not once per controller.
+            var inherited = type.BaseType is { } baseType ? model.FactoryMembers(baseType, FactoryMembersOf) : ImmutableArray<ISymbol>.Empty;
+            if (members is null)
+            {
+                return inherited;
+            }
+
+            members.AddRange(inherited);
             return members.ToImmutable();
         }
 

@@ -667,7 +667,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         {
             for (var current = operation.Parent; current != null; current = current.Parent)
             {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
                 {
                     return current;
                 }

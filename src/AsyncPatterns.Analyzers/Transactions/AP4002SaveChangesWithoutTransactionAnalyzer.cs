@@ -69,10 +69,14 @@ namespace AsyncPatterns.Analyzers.Transactions
             var candidates = new List<(IInvocationOperation Call, IOperation? Function)>();
             foreach (var operation in OperationTrees.Descendants(block))
             {
-                if (operation is not IInvocationOperation candidate || !MayBeWrite(candidate))
+                // The kind first: a type test scans the interfaces of the operation's class, on a
+                // walk that visits every operation of the member.
+                if (operation.Kind != OperationKind.Invocation || !MayBeWrite((IInvocationOperation)operation))
                 {
                     continue;
                 }
+
+                var candidate = (IInvocationOperation)operation;
 
                 if (candidates.Count == 0 && !ReferenceEquals(candidate, invocation))
                 {
@@ -264,7 +268,7 @@ namespace AsyncPatterns.Analyzers.Transactions
         {
             for (var current = operation.Parent; current != null; current = current.Parent)
             {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
                 {
                     return current;
                 }
