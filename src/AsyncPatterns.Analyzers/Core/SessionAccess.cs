@@ -81,9 +81,9 @@ namespace AsyncPatterns.Analyzers.Core
             }
         }
 
-        private static bool ImplementsSession(INamedTypeSymbol type, KnownTypes types, SessionMemberCache? cache)
+        private static bool ImplementsSession(INamedTypeSymbol? type, KnownTypes types, SessionMemberCache? cache)
         {
-            if (cache is null)
+            if (type is null || cache is null)
             {
                 return type.Implements(types.Session);
             }
