@@ -69,11 +69,12 @@ namespace AsyncPatterns.Analyzers.Concurrency
             foreach (var run in runs)
             {
                 var runEnd = run[run.Length - 1].Statement.Syntax.Span.End;
-                if (operations.Any(o => o.Syntax.SpanStart >= runEnd
-                                        && o is IInvocationOperation { TargetMethod.Name: "SaveChanges" or "SaveChangesAsync" } invocation
-                                        && model.Classify(invocation) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
+                if (operations.Any(o => o.Kind == OperationKind.Invocation
+                                        && ((IInvocationOperation)o).TargetMethod.Name is "SaveChanges" or "SaveChangesAsync"
+                                        && o.Syntax.SpanStart >= runEnd
+                                        && model.Classify((IInvocationOperation)o) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
                                         && run.Any(q => q.Context.Equals(saved)))
-                    || run.Any(q => IsMutated(operations, q.Target, runEnd)))
+                    || IsMutated(operations, run, runEnd))
                 {
                     continue;
                 }
@@ -122,12 +123,22 @@ namespace AsyncPatterns.Analyzers.Concurrency
         /// (<c>order.Total = 0</c>, <c>orders[0].Total++</c>, <c>foreach (var o in orders) o.Total = 0;</c>),
         /// or hands it to the change tracker: the entities are being edited, and belong to their context.
         /// </summary>
-        private static bool IsMutated(List<IOperation> operations, ISymbol result, int after)
+        /// <remarks>
+        /// The results of the whole run at once: a loop variable aliases a result when its loop's
+        /// collection is rooted at one, so the aliases of all results are the union of each one's.
+        /// </remarks>
+        private static bool IsMutated(List<IOperation> operations, ImmutableArray<AwaitedQuery> run, int after)
         {
-            var aliases = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { result };
+            var aliases = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var query in run)
+            {
+                aliases.Add(query.Target);
+            }
+
             foreach (var operation in operations)
             {
-                if (operation is IForEachLoopOperation loop && RootSymbol(loop.Collection) is { } collection && aliases.Contains(collection))
+                if (operation.Kind == OperationKind.Loop
+                    && operation is IForEachLoopOperation loop && RootSymbol(loop.Collection) is { } collection && aliases.Contains(collection))
                 {
                     foreach (var local in loop.Locals)
                     {
@@ -138,25 +149,32 @@ namespace AsyncPatterns.Analyzers.Concurrency
 
             foreach (var operation in operations)
             {
-                if (operation.Syntax.SpanStart < after)
+                // By kind, before the position: most operations are neither assignments nor calls.
+                IOperation? target;
+                switch (operation.Kind)
                 {
-                    continue;
+                    case OperationKind.SimpleAssignment or OperationKind.CompoundAssignment or OperationKind.CoalesceAssignment or OperationKind.DeconstructionAssignment:
+                        target = ((IAssignmentOperation)operation).Target;
+                        break;
+                    case OperationKind.Increment or OperationKind.Decrement:
+                        target = ((IIncrementOrDecrementOperation)operation).Target;
+                        break;
+                    case OperationKind.Invocation:
+                        if (((IInvocationOperation)operation).TargetMethod.Name is "Update" or "UpdateRange" or "Attach" or "AttachRange" or "Remove" or "RemoveRange" or "Entry"
+                            && operation.Syntax.SpanStart >= after
+                            && ((IInvocationOperation)operation).Arguments.Any(a => RootSymbol(a.Value) is { } argument && aliases.Contains(argument)))
+                        {
+                            return true;
+                        }
+
+                        continue;
+                    default:
+                        continue;
                 }
 
-                IOperation? target = operation switch
-                {
-                    IAssignmentOperation assignment => assignment.Target,
-                    IIncrementOrDecrementOperation increment => increment.Target,
-                    _ => null,
-                };
                 if (target is IMemberReferenceOperation or IArrayElementReferenceOperation
+                    && operation.Syntax.SpanStart >= after
                     && RootSymbol(target) is { } root && aliases.Contains(root))
-                {
-                    return true;
-                }
-
-                if (operation is IInvocationOperation { TargetMethod.Name: "Update" or "UpdateRange" or "Attach" or "AttachRange" or "Remove" or "RemoveRange" or "Entry" } invocation
-                    && invocation.Arguments.Any(a => RootSymbol(a.Value) is { } argument && aliases.Contains(argument)))
                 {
                     return true;
                 }

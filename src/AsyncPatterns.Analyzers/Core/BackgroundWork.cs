@@ -39,9 +39,12 @@ namespace AsyncPatterns.Analyzers.Core
 
         public static BackgroundWork? TryGet(IOperation operation, KnownTypes types)
         {
-            switch (operation)
+            // By kind: this runs for every call and creation, and a type test against an interface
+            // scans the operation class's interfaces.
+            switch (operation.Kind)
             {
-                case IInvocationOperation invocation:
+                case OperationKind.Invocation:
+                    var invocation = (IInvocationOperation)operation;
                     var method = invocation.TargetMethod;
                     string? name = null;
                     if (method.Name is not ("Run" or "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem"))
@@ -65,7 +68,8 @@ namespace AsyncPatterns.Analyzers.Core
 
                     return name is null ? null : new BackgroundWork(invocation, name, FindBody(invocation.Arguments));
 
-                case IObjectCreationOperation creation when creation.Type.IsType(types.Thread):
+                case OperationKind.ObjectCreation when operation.Type.IsType(types.Thread):
+                    var creation = (IObjectCreationOperation)operation;
                     return new BackgroundWork(creation, "new Thread", FindBody(creation.Arguments));
 
                 default:

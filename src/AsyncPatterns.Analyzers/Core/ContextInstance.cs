@@ -95,6 +95,15 @@ namespace AsyncPatterns.Analyzers.Core
                 return false;
             }
 
+            // One field or property is one instance whatever its kind: settling the kind reads the
+            // type's constructors, and the usual comparison is `_db` with `_db`.
+            if (Symbol is IFieldSymbol or IPropertySymbol
+                && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol)
+                && SymbolEqualityComparer.Default.Equals(ContextType, other.ContextType))
+            {
+                return true;
+            }
+
             if (Kind == ContextInstanceKind.Injected && other.Kind == ContextInstanceKind.Injected)
             {
                 return SymbolEqualityComparer.Default.Equals(ContextType, other.ContextType)

@@ -107,6 +107,9 @@ namespace AsyncPatterns.Analyzers.Core
                     return typeParameter.ConstraintTypes.Any(IsDbContextType);
                 case INamedTypeSymbol named:
                     return (RoleOf(named) & TypeRole.Context) != 0;
+                case IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol:
+                    // Most expressions are typed; arrays are common and never a context.
+                    return false;
                 default:
                     return type.InheritsFromOrEquals(Types.DbContext) || IsConfiguredContextType(type);
             }
@@ -152,7 +155,12 @@ namespace AsyncPatterns.Analyzers.Core
         }
 
         public bool IsDbSetType(ITypeSymbol? type)
-            => type is INamedTypeSymbol named ? (RoleOf(named) & TypeRole.DbSet) != 0 : type.InheritsFromOrEquals(Types.DbSet);
+            => type switch
+            {
+                INamedTypeSymbol named => (RoleOf(named) & TypeRole.DbSet) != 0,
+                null or IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol => false,
+                _ => type.InheritsFromOrEquals(Types.DbSet),
+            };
 
         public bool IsContextFactoryType(ITypeSymbol? type) => type.Implements(Types.DbContextFactory);
 

@@ -381,7 +381,11 @@ namespace AsyncPatterns.Analyzers.Core
             if (whereMatch.Success)
             {
                 var afterWhere = sql.Substring(whereMatch.Index + whereMatch.Length);
-                var multi = MultiRow.Match(afterWhere);
+                // Both patterns open with an identifier, which the regex tries at every position:
+                // the words they need are looked for first.
+                var multi = afterWhere.IndexOf("IN", StringComparison.OrdinalIgnoreCase) >= 0 || afterWhere.IndexOf("ANY", StringComparison.OrdinalIgnoreCase) >= 0
+                    ? MultiRow.Match(afterWhere)
+                    : Match.Empty;
                 if (multi.Success)
                 {
                     isMultiRow = true;
@@ -389,7 +393,7 @@ namespace AsyncPatterns.Analyzers.Core
                 }
                 else
                 {
-                    var equality = KeyEquality.Match(afterWhere);
+                    var equality = afterWhere.IndexOf('=') >= 0 ? KeyEquality.Match(afterWhere) : Match.Empty;
                     if (equality.Success)
                     {
                         keyColumn = equality.Groups[1].Value;
@@ -406,7 +410,7 @@ namespace AsyncPatterns.Analyzers.Core
                 key,
                 keyColumn,
                 isMultiRow,
-                OrderBy.IsMatch(sql),
+                sql.IndexOf("ORDER", StringComparison.OrdinalIgnoreCase) >= 0 && OrderBy.IsMatch(sql),
                 StartsWithSelect.IsMatch(sql),
                 segment);
         }
@@ -516,11 +520,17 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>The value compared with the entity's key in <c>Where(a => a.Id == key)</c> (either side).</summary>
         private static (IOperation? Key, string? Column) KeyOfWhere(IInvocationOperation where)
         {
-            var lambda = where.Arguments
-                .Select(a => DataAccessModel.Unwrap(a.Value))
-                .Select(v => v is IDelegateCreationOperation d ? DataAccessModel.Unwrap(d.Target) : v)
-                .OfType<IAnonymousFunctionOperation>()
-                .FirstOrDefault();
+            IAnonymousFunctionOperation? lambda = null;
+            foreach (var argument in where.Arguments)
+            {
+                var value = DataAccessModel.Unwrap(argument.Value);
+                if ((value is IDelegateCreationOperation d ? DataAccessModel.Unwrap(d.Target) : value) is IAnonymousFunctionOperation function)
+                {
+                    lambda = function;
+                    break;
+                }
+            }
+
             if (lambda?.Body.Operations.FirstOrDefault() is not IReturnOperation { ReturnedValue: { } returned }
                 || DataAccessModel.Unwrap(returned) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality)
             {
@@ -555,7 +565,8 @@ namespace AsyncPatterns.Analyzers.Core
             var name = property.Property.Name;
             var entity = property.Property.ContainingType?.Name;
             if (string.Equals(name, "Id", StringComparison.OrdinalIgnoreCase)
-                || (entity != null && string.Equals(name, entity + "Id", StringComparison.OrdinalIgnoreCase))
+                || (entity != null && name.Length == entity.Length + 2
+                    && name.StartsWith(entity, StringComparison.OrdinalIgnoreCase) && name.EndsWith("Id", StringComparison.OrdinalIgnoreCase))
                 || property.Property.GetAttributes().Any(a => a.AttributeClass?.Name == "KeyAttribute"))
             {
                 return name;

@@ -41,16 +41,20 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         private static (IAwaitOperation Await, IInvocationOperation Invocation, ISymbol Target)? AsAwaitedCall(IOperation statement)
         {
+            // By kind: every statement of every block is asked, and a type test against an
+            // interface scans the operation class's interfaces.
             IOperation? value;
             ISymbol? target;
-            switch (statement)
+            switch (statement.Kind)
             {
-                case IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
-                    when group.Declarations[0].Declarators.Length == 1 && group.Declarations[0].Declarators[0].Initializer is { } initializer:
+                case OperationKind.VariableDeclarationGroup
+                    when statement is IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
+                         && group.Declarations[0].Declarators.Length == 1 && group.Declarations[0].Declarators[0].Initializer is { } initializer:
                     value = initializer.Value;
                     target = group.Declarations[0].Declarators[0].Symbol;
                     break;
-                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment }:
+                case OperationKind.ExpressionStatement
+                    when statement is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment }:
                     value = assignment.Value;
                     target = local.Local;
                     break;
@@ -182,19 +186,21 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         internal static void CollectVariableAccess(IOperation statement, HashSet<ISymbol> reads, HashSet<ISymbol> writes)
         {
-            foreach (var operation in statement.DescendantsAndSelf())
+            foreach (var operation in OperationTrees.DescendantsAndSelf(statement))
             {
                 ISymbol? variable;
-                switch (operation)
+                switch (operation.Kind)
                 {
-                    case IVariableDeclaratorOperation declarator:
+                    case OperationKind.VariableDeclarator:
+                        var declarator = (IVariableDeclaratorOperation)operation;
                         if (declarator.GetVariableInitializer() != null)
                         {
                             writes.Add(declarator.Symbol);
                         }
 
                         continue;
-                    case ILocalReferenceOperation local:
+                    case OperationKind.LocalReference:
+                        var local = (ILocalReferenceOperation)operation;
                         variable = local.Local;
                         if (local.IsDeclaration)
                         {
@@ -203,8 +209,8 @@ namespace AsyncPatterns.Analyzers.Core
                         }
 
                         break;
-                    case IParameterReferenceOperation parameter:
-                        variable = parameter.Parameter;
+                    case OperationKind.ParameterReference:
+                        variable = ((IParameterReferenceOperation)operation).Parameter;
                         break;
                     default:
                         continue;

@@ -52,9 +52,10 @@ namespace AsyncPatterns.Analyzers.Core
             => Classify(operation, types, null);
 
         /// <summary>
-        /// The same, with the per-definition answers of <paramref name="cache"/>: an analyzer asks of
-        /// every call and property reference of the compilation, and most of them (LINQ's extension
-        /// methods, an entity's <c>Id</c>) are the same few hundred members again and again.
+        /// The same, with the per-type answers of <paramref name="cache"/>: an analyzer asks of every
+        /// call and property reference of the compilation, and the few that pass the name and
+        /// signature tests (<c>Remove</c>, <c>Clear</c>, <c>TryGetValue</c> on collections) are the
+        /// same few types again and again.
         /// </summary>
         public static SessionMemberKind Classify(IOperation operation, KnownTypes types, SessionMemberCache? cache)
         {
@@ -69,8 +70,15 @@ namespace AsyncPatterns.Analyzers.Core
                     return ClassifyMethod((IInvocationOperation)operation, types, cache);
 
                 case OperationKind.PropertyReference:
+                    // The name and the type first: an entity's `Id` is read everywhere, and is rarely a string.
                     var property = ((IPropertyReferenceOperation)operation).Property;
-                    return property.Name is "Keys" or "Id" or "IsAvailable"
+                    return property.Name switch
+                           {
+                               "Id" => property.Type.SpecialType == SpecialType.System_String,
+                               "IsAvailable" => property.Type.SpecialType == SpecialType.System_Boolean,
+                               "Keys" => true,
+                               _ => false,
+                           }
                            && !property.IsStatic
                            && ImplementsSession(property.ContainingType, types, cache)
                         ? SessionMemberKind.Read
@@ -122,32 +130,18 @@ namespace AsyncPatterns.Analyzers.Core
             var method = invocation.TargetMethod.Unreduced();
             if (method.IsExtensionMethod)
             {
-                if (cache is null)
-                {
-                    return ClassifyExtension(invocation, method, types);
-                }
-
-                // Cached by definition where the definition decides: a receiver or return type that
-                // is the method's type parameter (`this T`, `T GetJson<T>`) is judged per call.
-                var definition = method.OriginalDefinition;
-                if (!cache.ExtensionKinds.TryGetValue(definition, out var kind))
-                {
-                    var parameters = definition.Parameters;
-                    kind = parameters.Length > 0 && parameters[0].Type is not ITypeParameterSymbol && definition.ReturnType is not ITypeParameterSymbol
-                        ? ClassifyExtensionDefinition(definition, types)
-                        : SessionMemberCache.PerCall;
-                    cache.ExtensionKinds.TryAdd(definition, kind);
-                }
-
-                return kind == SessionMemberCache.PerCall ? ClassifyExtension(invocation, method, types) : kind;
+                // The receiver's parameter as the call binds it, compared by definition: no lookup,
+                // and LINQ's calls (most of a data-access code base's) end here.
+                return ClassifyExtension(invocation, method, types);
             }
 
-            // The name first: this runs for every call of the compilation, and the interface test
-            // walks the type's interfaces.
+            // The name and the signature first: this runs for every call of the compilation, and
+            // the interface test walks the type's interfaces. ISession's Set, Remove and Clear
+            // return nothing (DbSet.Remove and List.Remove return a value).
             var memberKind = method.Name switch
             {
                 "TryGetValue" => SessionMemberKind.Read,
-                "Set" or "Remove" or "Clear" => SessionMemberKind.Write,
+                "Set" or "Remove" or "Clear" when method.ReturnsVoid => SessionMemberKind.Write,
                 "LoadAsync" => SessionMemberKind.Load,
                 "CommitAsync" => SessionMemberKind.Commit,
                 _ => SessionMemberKind.None,
@@ -160,9 +154,6 @@ namespace AsyncPatterns.Analyzers.Core
 
         private static SessionMemberKind ClassifyExtension(IInvocationOperation invocation, IMethodSymbol method, KnownTypes types)
             => ExtendsSession(invocation, types) ? ExtensionKind(method, types) : SessionMemberKind.None;
-
-        private static SessionMemberKind ClassifyExtensionDefinition(IMethodSymbol definition, KnownTypes types)
-            => definition.Parameters[0].Type.IsType(types.Session) ? ExtensionKind(definition, types) : SessionMemberKind.None;
 
         /// <summary>What an extension method over the session does.</summary>
         private static SessionMemberKind ExtensionKind(IMethodSymbol method, KnownTypes types)
@@ -298,17 +289,11 @@ namespace AsyncPatterns.Analyzers.Core
     }
 
     /// <summary>
-    /// Per-compilation answers of <see cref="SessionAccess.Classify(IOperation, KnownTypes, SessionMemberCache?)"/>,
-    /// by member or type definition. Created at compilation start; nothing outlives the compilation.
+    /// Per-compilation answers of <see cref="SessionAccess.Classify(IOperation, KnownTypes, SessionMemberCache?)"/>:
+    /// whether a type definition implements <c>ISession</c>. Created at compilation start; nothing outlives the compilation.
     /// </summary>
     internal sealed class SessionMemberCache
     {
-        /// <summary>Stands for an extension method whose construction decides (a generic receiver or return type).</summary>
-        internal const SessionMemberKind PerCall = (SessionMemberKind)(-1);
-
-        internal ConcurrentDictionary<IMethodSymbol, SessionMemberKind> ExtensionKinds { get; } =
-            new ConcurrentDictionary<IMethodSymbol, SessionMemberKind>(SymbolEqualityComparer.Default);
-
         internal ConcurrentDictionary<ITypeSymbol, bool> SessionTypes { get; } =
             new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
     }

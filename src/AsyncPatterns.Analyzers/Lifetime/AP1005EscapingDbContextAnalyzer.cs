@@ -614,8 +614,14 @@ namespace AsyncPatterns.Analyzers.Lifetime
         /// DbSet. A look at the type spares the walk down the value for most returns and assignments.
         /// </summary>
         private static bool MayHoldContextOrQuery(ITypeSymbol? type, DataAccessModel model)
-            => type is INamedTypeSymbol { TypeKind: TypeKind.Interface } || type is ITypeParameterSymbol
-               || model.IsDbSetType(type) || model.IsDbContextType(type);
+            => type switch
+            {
+                ITypeParameterSymbol or INamedTypeSymbol { TypeKind: TypeKind.Interface } => true,
+
+                // Structs, strings, arrays and the like are most of what is returned or assigned.
+                INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named => model.IsDbSetType(named) || model.IsDbContextType(named),
+                _ => false,
+            };
 
         private static bool IsDropped(IOperation invocation)
         {

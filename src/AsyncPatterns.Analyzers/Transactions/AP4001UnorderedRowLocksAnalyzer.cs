@@ -135,9 +135,14 @@ namespace AsyncPatterns.Analyzers.Transactions
         /// FromSql..., SqlQuery..., ExecuteSql..., ExecuteUpdate..., ExecuteDelete....
         /// </summary>
         private static bool HasLockName(string name)
-            => name.StartsWith("Execute", StringComparison.Ordinal)
-               || name.StartsWith("FromSql", StringComparison.Ordinal)
-               || name.StartsWith("SqlQuery", StringComparison.Ordinal);
+            // Every call of the compilation asks: the first letter turns most names away.
+            => name.Length > 6 && name[0] switch
+            {
+                'E' => name.StartsWith("Execute", StringComparison.Ordinal),
+                'F' => name.StartsWith("FromSql", StringComparison.Ordinal),
+                'S' => name.StartsWith("SqlQuery", StringComparison.Ordinal),
+                _ => false,
+            };
 
         /// <summary>Whether <see cref="RowLocks.Recognize"/> may take the call for an acquisition, decided by names only.</summary>
         private static bool MayAcquire(IInvocationOperation invocation, LockMethodSet methods)
