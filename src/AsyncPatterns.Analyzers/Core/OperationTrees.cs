@@ -21,6 +21,23 @@ namespace AsyncPatterns.Analyzers.Core
             return operation;
         }
 
+        /// <summary>
+        /// The lambda or local function the operation runs in, nearest first; <c>null</c> when it runs
+        /// in the member itself. By kind: the walks that ask visit every call of a member.
+        /// </summary>
+        public static IOperation? EnclosingFunction(IOperation operation)
+        {
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Every reference to <paramref name="local"/> in the tree of <paramref name="anywhere"/>, in tree order.</summary>
         public static List<ILocalReferenceOperation> ReferencesTo(ILocalSymbol local, IOperation anywhere)
         {

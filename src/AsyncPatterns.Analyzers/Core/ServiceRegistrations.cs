@@ -521,7 +521,7 @@ namespace AsyncPatterns.Analyzers.Core
             ITypeSymbol? result = null;
             foreach (var returned in lambda.Body.Descendants().OfType<IReturnOperation>())
             {
-                if (returned.ReturnedValue is null || !ReferenceEquals(EnclosingFunction(returned), lambda))
+                if (returned.ReturnedValue is null || !ReferenceEquals(OperationTrees.EnclosingFunction(returned), lambda))
                 {
                     continue;
                 }
@@ -536,19 +536,6 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             return result;
-        }
-
-        private static IOperation? EnclosingFunction(IOperation operation)
-        {
-            for (var current = operation.Parent; current != null; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return current;
-                }
-            }
-
-            return null;
         }
 
         private static IArgumentOperation? FindArgument(IInvocationOperation invocation, System.Func<IParameterSymbol, bool> predicate)

@@ -76,7 +76,8 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>The tree's value when it does not parse (the option then falls back to its default).</summary>
         public bool TryGetInvalid(SyntaxTree tree, out InvalidOptionValue invalid)
         {
-            var text = Read(tree).Invalid;
+            // AP9001 asks once per tree: caching its answer would only grow the dictionary.
+            var text = (_values.TryGetValue(tree, out var value) ? value : Parse(_provider.GetOptions(tree))).Invalid;
             invalid = text is null ? default : new InvalidOptionValue(Key, text, Expected);
             return text is not null;
         }

@@ -158,7 +158,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
                 var references = OperationTrees.ReferencesTo(local, creation);
 
-                var creationFunction = EnclosingFunction(creation);
+                var creationFunction = OperationTrees.EnclosingFunction(creation);
                 var written = declarator is null;
                 var disposeSites = new List<SyntaxNode>();
                 foreach (var reference in references)
@@ -169,7 +169,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                         continue;
                     }
 
-                    var function = EnclosingFunction(reference);
+                    var function = OperationTrees.EnclosingFunction(reference);
                     if (!ReferenceEquals(function, creationFunction)
                         && (!IsBorrowingCapture(reference, creationFunction) || InDelegatedLocalFunction(reference, creationFunction)))
                     {
@@ -231,7 +231,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
             private bool IsAsyncContext(IOperation creation)
             {
-                switch (EnclosingFunction(creation))
+                switch (OperationTrees.EnclosingFunction(creation))
                 {
                     case IAnonymousFunctionOperation lambda:
                         return lambda.Symbol.IsAsync;
@@ -252,7 +252,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             {
                 foreach (var descendant in OperationTrees.Descendants(OperationTrees.Root(operation)))
                 {
-                    if (descendant is IAwaitOperation && EnclosingFunction(descendant) is null)
+                    if (descendant is IAwaitOperation && OperationTrees.EnclosingFunction(descendant) is null)
                     {
                         return true;
                     }
@@ -375,19 +375,6 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 }
 
                 return true;
-            }
-
-            private static IOperation? EnclosingFunction(IOperation operation)
-            {
-                for (var current = operation.Parent; current != null; current = current.Parent)
-                {
-                    if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                    {
-                        return current;
-                    }
-                }
-
-                return null;
             }
 
             private static bool IsInFinally(IOperation operation, IOperation? function)

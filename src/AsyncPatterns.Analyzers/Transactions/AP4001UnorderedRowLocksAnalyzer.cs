@@ -171,7 +171,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                     continue;
                 }
 
-                if (MayOpenTransaction(operation))
+                if (MayOpenTransaction(operation, kind))
                 {
                     (openerCandidates ??= new List<IOperation>()).Add(operation);
                 }
@@ -206,7 +206,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                     continue;
                 }
 
-                var function = EnclosingFunction(invocation, block);
+                var function = OperationTrees.EnclosingFunction(invocation) ?? block;
                 var acquisition = RowLocks.Recognize(invocation, model, methods, i => IsInExplicitTransaction(i, OpenersOf(function, model, openers, openerCandidates), model));
                 if (acquisition != null)
                 {
@@ -234,7 +234,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                     }
                 }
 
-                AnalyzeFunction(context, function, locks.OrderBy(l => l.Invocation.Syntax.SpanStart).ToList(), orderOperator);
+                AnalyzeFunction(context, function, locks.Count > 1 ? locks.OrderBy(l => l.Invocation.Syntax.SpanStart).ToList() : locks, orderOperator);
             }
         }
 
@@ -275,12 +275,13 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
 
             // Keys whose rows an earlier min/max pair already locked: taking them again waits for nothing.
-            var held = new Dictionary<string, HashSet<ISymbol>>();
+            Dictionary<string, HashSet<ISymbol>>? held = null;
             for (var j = 0; j < candidates.Count; j++)
             {
                 var second = candidates[j];
                 var secondKey = DataAccessModel.Unwrap(second.Key!);
-                if (held.TryGetValue(second.TableKey, out var heldSymbols) && SymbolOf(secondKey) is { } reacquired && heldSymbols.Contains(reacquired))
+                HashSet<ISymbol>? heldSymbols = null;
+                if (held?.TryGetValue(second.TableKey, out heldSymbols) == true && SymbolOf(secondKey) is { } reacquired && heldSymbols!.Contains(reacquired))
                 {
                     continue;
                 }
@@ -299,6 +300,7 @@ namespace AsyncPatterns.Analyzers.Transactions
 
                 if (CoveredSymbols(secondKey) is { Length: > 0 } covered)
                 {
+                    held ??= new Dictionary<string, HashSet<ISymbol>>();
                     if (!held.TryGetValue(second.TableKey, out heldSymbols))
                     {
                         held[second.TableKey] = heldSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -668,19 +670,6 @@ namespace AsyncPatterns.Analyzers.Transactions
             return null;
         }
 
-        private static IOperation EnclosingFunction(IOperation operation, IOperation block)
-        {
-            for (var current = operation.Parent; current != null; current = current.Parent)
-            {
-                if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
-                {
-                    return current;
-                }
-            }
-
-            return block;
-        }
-
         /// <summary>
         /// A minimal "is an explicit transaction open here?" until Core/Transactions.cs lands (AP4002/AP4003):
         /// <c>BeginTransaction[Async]</c> earlier in the function on the same context, or a
@@ -741,9 +730,10 @@ namespace AsyncPatterns.Analyzers.Transactions
         }
 
         /// <summary>A <c>TransactionScope</c> creation or a <c>BeginTransaction...</c> call, by name alone.</summary>
-        private static bool MayOpenTransaction(IOperation operation)
-            => operation is IObjectCreationOperation { Type.Name: "TransactionScope" }
-               || (operation is IInvocationOperation candidate && candidate.TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal));
+        private static bool MayOpenTransaction(IOperation operation, OperationKind kind)
+            => kind == OperationKind.ObjectCreation
+                ? operation.Type?.Name == "TransactionScope"
+                : ((IInvocationOperation)operation).TargetMethod.Name.StartsWith("BeginTransaction", StringComparison.Ordinal);
 
         /// <summary>The openers among the block's candidates that lie in the function (nested lambdas included).</summary>
         private static List<TransactionOpener> TransactionOpeners(IOperation function, DataAccessModel model, List<IOperation>? candidates)

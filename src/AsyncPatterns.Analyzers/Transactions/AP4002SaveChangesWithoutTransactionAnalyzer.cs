@@ -83,7 +83,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                     return;
                 }
 
-                candidates.Add((candidate, EnclosingFunction(candidate)));
+                candidates.Add((candidate, OperationTrees.EnclosingFunction(candidate)));
             }
 
             // Writes grouped by the function they run in (the member, each lambda, each local
@@ -262,19 +262,6 @@ namespace AsyncPatterns.Analyzers.Transactions
             return name.StartsWith("Execute", System.StringComparison.Ordinal)
                    || name == "SaveChanges"
                    || name == "SaveChangesAsync";
-        }
-
-        private static IOperation? EnclosingFunction(IOperation operation)
-        {
-            for (var current = operation.Parent; current != null; current = current.Parent)
-            {
-                if (current.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
-                {
-                    return current;
-                }
-            }
-
-            return null;
         }
 
         /// <summary>

@@ -86,7 +86,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             }
 
             var local = declarator.Symbol;
-            var function = EnclosingFunction(begin);
+            var function = OperationTrees.EnclosingFunction(begin);
             var disposed = declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group }
                            && group.Parent is IUsingDeclarationOperation or IUsingOperation;
             var reassigned = false;
@@ -95,7 +95,7 @@ namespace AsyncPatterns.Analyzers.Transactions
             {
                 foreach (var reference in OperationTrees.ReferencesTo(local, begin))
                 {
-                    if (!ReferenceEquals(EnclosingFunction(reference), function))
+                    if (!ReferenceEquals(OperationTrees.EnclosingFunction(reference), function))
                     {
                         // Captured by a lambda or local function: we do not follow it there.
                         return;
@@ -205,19 +205,6 @@ namespace AsyncPatterns.Analyzers.Transactions
                 begin.Syntax,
                 operation => operation is IInvocationOperation && sites.Exists(site => site.SyntaxTree == operation.Syntax.SyntaxTree && site.Span == operation.Syntax.Span));
             return result == true;
-        }
-
-        private static IOperation? EnclosingFunction(IOperation operation)
-        {
-            for (var current = operation.Parent; current != null; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return current;
-                }
-            }
-
-            return null;
         }
 
         private static bool IsInFinally(IOperation operation, IOperation? function)
