@@ -462,6 +462,34 @@ public sealed class AP5001SessionAccessedBeforeLoadTests
     }
 
     [Fact]
+    public async Task NoDiagnostic_SessionMemberNamesOnOtherTypes()
+    {
+        // Id, Keys, TryGetValue, Set, Remove and Clear of other types (a string Id, as ISession's is)
+        // before the load are not session accesses; the session itself is read after it.
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            public class Order { public string Id { get; set; } = ""; public bool IsAvailable { get; set; } }
+            public class Bag { public void Set(string key, byte[] value) { } public bool Remove(string key) => true; public void Clear() { } }
+
+            public class C
+            {
+                public async Task<string> M(HttpContext context, Order order, Dictionary<string, byte[]> cache, List<string> names, Bag bag)
+                {
+                    var id = order.Id;
+                    var available = order.IsAvailable;
+                    var keys = cache.Keys.Count;
+                    cache.TryGetValue(id, out var bytes);
+                    names.Remove(id);
+                    names.Clear();
+                    bag.Set(id, bytes ?? Array.Empty<byte>());
+                    bag.Remove(id);
+                    await context.Session.LoadAsync();
+                    return context.Session.GetString(id) ?? keys.ToString() + available;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_SessionHandedOver_LoadAndCommitOnly()
     {
         // An ISession parameter or field may have been loaded by whoever passed it.
