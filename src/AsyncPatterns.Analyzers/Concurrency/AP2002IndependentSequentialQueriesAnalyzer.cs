@@ -69,11 +69,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
             foreach (var run in runs)
             {
                 var runEnd = run[run.Length - 1].Statement.Syntax.Span.End;
-                if (operations.Any(o => o.Kind == OperationKind.Invocation
-                                        && ((IInvocationOperation)o).TargetMethod.Name is "SaveChanges" or "SaveChangesAsync"
-                                        && o.Syntax.SpanStart >= runEnd
-                                        && model.Classify((IInvocationOperation)o) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
-                                        && run.Any(q => q.Context.Equals(saved)))
+                if (operations.Any(o => SavedContextAfter(model, o, runEnd) is { } saved && run.Any(q => q.Context.Equals(saved)))
                     || IsMutated(operations, run, runEnd))
                 {
                     continue;
@@ -106,6 +102,15 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 }
             }
         }
+
+        /// <summary>The context a SaveChanges at or after <paramref name="position"/> saves; by kind and name before any symbol.</summary>
+        private static ContextInstance? SavedContextAfter(DataAccessModel model, IOperation operation, int position)
+            => operation.Kind == OperationKind.Invocation
+               && ((IInvocationOperation)operation) is { TargetMethod.Name: "SaveChanges" or "SaveChangesAsync" } invocation
+               && operation.Syntax.SpanStart >= position
+               && model.Classify(invocation) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
+                ? saved
+                : null;
 
         /// <summary>A transaction in the function: BeginTransaction/UseTransaction on a context, or a TransactionScope.</summary>
         private static bool OpensTransaction(DataAccessModel model, IOperation operation) => operation.Kind switch
@@ -160,9 +165,10 @@ namespace AsyncPatterns.Analyzers.Concurrency
                         target = ((IIncrementOrDecrementOperation)operation).Target;
                         break;
                     case OperationKind.Invocation:
-                        if (((IInvocationOperation)operation).TargetMethod.Name is "Update" or "UpdateRange" or "Attach" or "AttachRange" or "Remove" or "RemoveRange" or "Entry"
+                        var invocation = (IInvocationOperation)operation;
+                        if (invocation.TargetMethod.Name is "Update" or "UpdateRange" or "Attach" or "AttachRange" or "Remove" or "RemoveRange" or "Entry"
                             && operation.Syntax.SpanStart >= after
-                            && ((IInvocationOperation)operation).Arguments.Any(a => RootSymbol(a.Value) is { } argument && aliases.Contains(argument)))
+                            && invocation.Arguments.Any(a => RootSymbol(a.Value) is { } argument && aliases.Contains(argument)))
                         {
                             return true;
                         }

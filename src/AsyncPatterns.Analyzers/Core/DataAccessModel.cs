@@ -107,8 +107,7 @@ namespace AsyncPatterns.Analyzers.Core
                     return typeParameter.ConstraintTypes.Any(IsDbContextType);
                 case INamedTypeSymbol named:
                     return (RoleOf(named) & TypeRole.Context) != 0;
-                case IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol:
-                    // Most expressions are typed; arrays are common and never a context.
+                case var _ when IsNeverClassType(type):
                     return false;
                 default:
                     return type.InheritsFromOrEquals(Types.DbContext) || IsConfiguredContextType(type);
@@ -158,9 +157,16 @@ namespace AsyncPatterns.Analyzers.Core
             => type switch
             {
                 INamedTypeSymbol named => (RoleOf(named) & TypeRole.DbSet) != 0,
-                null or IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol => false,
+                null => false,
+                _ when IsNeverClassType(type) => false,
                 _ => type.InheritsFromOrEquals(Types.DbSet),
             };
+
+        /// <summary>A context or a DbSet, in one look at the type's role (what a caller that accepts either asks).</summary>
+        public bool IsDbContextOrDbSetType(INamedTypeSymbol type) => RoleOf(type) != TypeRole.None;
+
+        // Arrays are common among expression types and never a context or a DbSet: spared the walk up their base types.
+        private static bool IsNeverClassType(ITypeSymbol type) => type is IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol;
 
         public bool IsContextFactoryType(ITypeSymbol? type) => type.Implements(Types.DbContextFactory);
 

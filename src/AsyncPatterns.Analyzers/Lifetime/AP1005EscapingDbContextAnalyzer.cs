@@ -619,7 +619,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 ITypeParameterSymbol or INamedTypeSymbol { TypeKind: TypeKind.Interface } => true,
 
                 // Structs, strings, arrays and the like are most of what is returned or assigned.
-                INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named => model.IsDbSetType(named) || model.IsDbContextType(named),
+                INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named => model.IsDbContextOrDbSetType(named),
                 _ => false,
             };
 

@@ -281,7 +281,7 @@ namespace AsyncPatterns.Analyzers.Transactions
                 var second = candidates[j];
                 var secondKey = DataAccessModel.Unwrap(second.Key!);
                 HashSet<ISymbol>? heldSymbols = null;
-                if (held?.TryGetValue(second.TableKey, out heldSymbols) == true && SymbolOf(secondKey) is { } reacquired && heldSymbols!.Contains(reacquired))
+                if (held != null && held.TryGetValue(second.TableKey, out heldSymbols) && SymbolOf(secondKey) is { } reacquired && heldSymbols.Contains(reacquired))
                 {
                     continue;
                 }
