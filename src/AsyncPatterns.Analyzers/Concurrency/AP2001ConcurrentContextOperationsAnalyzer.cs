@@ -238,16 +238,16 @@ namespace AsyncPatterns.Analyzers.Concurrency
             while (stack.Count > 0)
             {
                 var current = stack.Pop();
-                if (current is IInvocationOperation invocation
-                    && invocation.Syntax.SpanStart > after
-                    && invocation.Syntax.SpanStart < before)
+                // By kind: a type test against an interface scans the operation class's interfaces.
+                if (current.Kind == OperationKind.Invocation
+                    && current.Syntax.SpanStart is var start && start > after && start < before)
                 {
-                    found.Add(invocation);
+                    found.Add((IInvocationOperation)current);
                 }
 
                 foreach (var child in current.ChildOperations)
                 {
-                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    if (child.Kind is not (OperationKind.AnonymousFunction or OperationKind.LocalFunction))
                     {
                         stack.Push(child);
                     }
@@ -261,7 +261,7 @@ namespace AsyncPatterns.Analyzers.Concurrency
         private static bool IsCombinedWith(DataAccessModel model, IOperation root, IInvocationOperation second, ILocalSymbol pending)
         {
             var parent = second.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
+            while (parent?.Kind is OperationKind.Conversion or OperationKind.Parenthesized)
             {
                 parent = parent.Parent;
             }

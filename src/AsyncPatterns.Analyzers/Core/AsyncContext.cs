@@ -12,14 +12,15 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         public static IMethodSymbol? GetEnclosingFunction(IOperation operation, ISymbol? containingSymbol)
         {
+            // By kind: a type test against an interface scans the interfaces of each ancestor's class.
             for (var current = operation.Parent; current != null; current = current.Parent)
             {
-                switch (current)
+                switch (current.Kind)
                 {
-                    case IAnonymousFunctionOperation lambda:
-                        return lambda.Symbol;
-                    case ILocalFunctionOperation localFunction:
-                        return localFunction.Symbol;
+                    case OperationKind.AnonymousFunction:
+                        return ((IAnonymousFunctionOperation)current).Symbol;
+                    case OperationKind.LocalFunction:
+                        return ((ILocalFunctionOperation)current).Symbol;
                 }
             }
 

@@ -175,8 +175,8 @@ namespace AsyncPatterns.Analyzers.Core
             var builder = ImmutableArray.CreateBuilder<DataAccessOperation>();
             foreach (var descendant in OperationTrees.Descendants(function.Body))
             {
-                if (descendant is IInvocationOperation invocation
-                    && model.Classify(invocation) is { DoesIO: true, Context: { } context } operation
+                if (descendant.Kind == OperationKind.Invocation
+                    && model.Classify((IInvocationOperation)descendant) is { DoesIO: true, Context: { } context } operation
                     && IsFromOutside(context, function))
                 {
                     builder.Add(operation);
@@ -237,7 +237,8 @@ namespace AsyncPatterns.Analyzers.Core
             var first = int.MaxValue;
             foreach (var descendant in OperationTrees.DescendantsAndSelf(functionRoot))
             {
-                if (descendant is ILocalReferenceOperation reference
+                if (descendant.Kind == OperationKind.LocalReference
+                    && descendant is ILocalReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Local, local)
                     && reference.Syntax.SpanStart > position
                     && reference.Syntax.SpanStart < first)

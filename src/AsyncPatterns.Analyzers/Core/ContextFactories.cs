@@ -104,7 +104,7 @@ namespace AsyncPatterns.Analyzers.Core
         private static ImmutableArray<ISymbol> FactoryMembersOf(DataAccessModel model, INamedTypeSymbol type)
         {
             ImmutableArray<ISymbol>.Builder? members = null;
-            foreach (var candidate in type.GetMembers())
+            foreach (var candidate in MayDeclareFactoryMembers(model, type) ? type.GetMembers() : ImmutableArray<ISymbol>.Empty)
             {
                 if (!candidate.IsStatic && MemberType(candidate) is INamedTypeSymbol candidateType && IsAnyFactory(model, candidateType))
                 {
@@ -122,6 +122,39 @@ namespace AsyncPatterns.Analyzers.Core
 
             members.AddRange(inherited);
             return members.ToImmutable();
+        }
+
+        /// <summary>
+        /// Whether the type's own members can be typed by a factory: not when it comes from an assembly
+        /// that neither is EF Core's nor references it (ControllerBase, PageModel, object), unless type
+        /// arguments could bring one in. Such bases sit under most types of a web code base, and reading
+        /// the types of their hundreds of members decodes each from metadata.
+        /// </summary>
+        private static bool MayDeclareFactoryMembers(DataAccessModel model, INamedTypeSymbol type)
+        {
+            // Source types (the compilation references EF Core) answer at once; the few metadata bases
+            // list their assembly's references once each.
+            var factoryAssembly = model.Types.DbContextFactory?.ContainingAssembly;
+            var locations = type.Locations;
+            if (factoryAssembly is null || locations.IsEmpty || locations[0].IsInSource
+                || type.IsGenericType || type.ContainingType != null || type.ContainingAssembly is not { } assembly
+                || SymbolEqualityComparer.Default.Equals(assembly, factoryAssembly))
+            {
+                return true;
+            }
+
+            foreach (var module in assembly.Modules)
+            {
+                foreach (var referenced in module.ReferencedAssemblySymbols)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(referenced, factoryAssembly))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static ITypeSymbol? MemberType(ISymbol member) => member switch

@@ -245,23 +245,24 @@ namespace AsyncPatterns.Analyzers.Core
                     return true;
                 }
 
-                switch (operation)
+                switch (operation.Kind)
                 {
-                    case IInvocationOperation invocation:
-                        var method = invocation.TargetMethod.Unreduced();
+                    case OperationKind.Invocation:
+                        var method = ((IInvocationOperation)operation).TargetMethod.Unreduced();
                         if (IsQueryComposition(method))
                         {
-                            operation = GetReceiver(invocation);
+                            operation = GetReceiver(operation);
                             continue;
                         }
 
                         return IsQueryRoot(method);
 
-                    case ILocalReferenceOperation local:
-                        operation = GetLocalInitializer(local);
+                    case OperationKind.LocalReference:
+                        operation = GetLocalInitializer((ILocalReferenceOperation)operation);
                         continue;
 
-                    case IPropertyReferenceOperation property:
+                    case OperationKind.PropertyReference:
+                        var property = (IPropertyReferenceOperation)operation;
                         // A query exposed by the context itself: `IQueryable<Order> Open => Orders.Where(...)`.
                         return property.Type is INamedTypeSymbol propertyType
                                && propertyType.OriginalDefinition.Implements(Types.QueryableOfT)
@@ -303,9 +304,10 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>The operation a member access or call is made on (the instance, or an extension method's first argument).</summary>
         public static IOperation? GetReceiver(IOperation operation)
         {
-            switch (operation)
+            switch (operation.Kind)
             {
-                case IInvocationOperation invocation:
+                case OperationKind.Invocation:
+                    var invocation = (IInvocationOperation)operation;
                     if (invocation.Instance != null)
                     {
                         return invocation.Instance;
@@ -323,24 +325,24 @@ namespace AsyncPatterns.Analyzers.Core
                     }
 
                     return null;
-                case IPropertyReferenceOperation property:
-                    return property.Instance;
-                case IFieldReferenceOperation field:
-                    return field.Instance;
-                case ILocalReferenceOperation local:
-                    return GetLocalInitializer(local);
-                case IConditionalAccessInstanceOperation conditionalInstance:
-                    for (var parent = conditionalInstance.Parent; parent != null; parent = parent.Parent)
+                case OperationKind.PropertyReference:
+                    return ((IPropertyReferenceOperation)operation).Instance;
+                case OperationKind.FieldReference:
+                    return ((IFieldReferenceOperation)operation).Instance;
+                case OperationKind.LocalReference:
+                    return GetLocalInitializer((ILocalReferenceOperation)operation);
+                case OperationKind.ConditionalAccessInstance:
+                    for (var parent = operation.Parent; parent != null; parent = parent.Parent)
                     {
-                        if (parent is IConditionalAccessOperation conditional)
+                        if (parent.Kind == OperationKind.ConditionalAccess)
                         {
-                            return conditional.Operation;
+                            return ((IConditionalAccessOperation)parent).Operation;
                         }
                     }
 
                     return null;
-                case IConditionalAccessOperation conditionalAccess:
-                    return conditionalAccess.WhenNotNull;
+                case OperationKind.ConditionalAccess:
+                    return ((IConditionalAccessOperation)operation).WhenNotNull;
                 default:
                     return null;
             }
@@ -364,17 +366,19 @@ namespace AsyncPatterns.Analyzers.Core
             return local.SemanticModel.GetOperation(value);
         }
 
+        // By kind, here and in the walks below: most rules unwrap and walk the values of every call,
+        // and a type test against an interface scans the interfaces of the operation's class.
         public static IOperation Unwrap(IOperation operation)
         {
             while (true)
             {
-                switch (operation)
+                switch (operation.Kind)
                 {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
+                    case OperationKind.Conversion:
+                        operation = ((IConversionOperation)operation).Operand;
                         continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
+                    case OperationKind.Parenthesized:
+                        operation = ((IParenthesizedOperation)operation).Operand;
                         continue;
                     default:
                         return operation;

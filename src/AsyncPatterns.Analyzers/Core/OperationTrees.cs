@@ -44,7 +44,9 @@ namespace AsyncPatterns.Analyzers.Core
             var references = new List<ILocalReferenceOperation>();
             foreach (var operation in Descendants(Root(anywhere)))
             {
-                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                // By kind first: a type test against an interface scans the operation class's interfaces.
+                if (operation.Kind == OperationKind.LocalReference
+                    && operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     references.Add(reference);
                 }

@@ -71,11 +71,13 @@ namespace AsyncPatterns.Analyzers.Core
 
                 case OperationKind.PropertyReference:
                     // The name and the type first: an entity's `Id` is read everywhere, and is rarely a string.
+                    // The reference's type is the property's, already at hand (a property's own type is
+                    // built anew for each read of a nullable-annotated one).
                     var property = ((IPropertyReferenceOperation)operation).Property;
                     return property.Name switch
                            {
-                               "Id" => property.Type.SpecialType == SpecialType.System_String,
-                               "IsAvailable" => property.Type.SpecialType == SpecialType.System_Boolean,
+                               "Id" => operation.Type?.SpecialType == SpecialType.System_String,
+                               "IsAvailable" => operation.Type?.SpecialType == SpecialType.System_Boolean,
                                "Keys" => true,
                                _ => false,
                            }
@@ -108,17 +110,18 @@ namespace AsyncPatterns.Analyzers.Core
 
         /// <summary>
         /// Whether an extension method's receiver is the session. Every LINQ call asks, so the
-        /// receiver's parameter is read from its argument: a method's parameter list is built anew
-        /// each time it is asked for. The argument's parameter is the constructed one, which is
-        /// the session exactly when the definition's is (or, for <c>this T</c>, when T is).
+        /// receiver's parameter is found through its argument (a method's parameter list is built
+        /// anew each time it is asked for), and its type is the argument value's: the receiver
+        /// converted to the parameter's type, which is the session exactly when the definition's
+        /// parameter is (or, for <c>this T</c>, when T is).
         /// </summary>
         private static bool ExtendsSession(IInvocationOperation invocation, KnownTypes types)
         {
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Parameter is { Ordinal: 0 } receiver)
+                if (argument.Parameter is { Ordinal: 0 })
                 {
-                    return receiver.Type.IsType(types.Session);
+                    return argument.Value.Type.IsType(types.Session);
                 }
             }
 

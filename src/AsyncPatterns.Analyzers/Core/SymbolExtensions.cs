@@ -18,7 +18,7 @@ namespace AsyncPatterns.Analyzers.Core
 
             for (var current = type.OriginalDefinition; current != null; current = current.BaseType?.OriginalDefinition)
             {
-                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                if (IsSameDefinition(current, baseType))
                 {
                     return true;
                 }
@@ -35,14 +35,14 @@ namespace AsyncPatterns.Analyzers.Core
             }
 
             var definition = type.OriginalDefinition;
-            if (SymbolEqualityComparer.Default.Equals(definition, interfaceType))
+            if (IsSameDefinition(definition, interfaceType))
             {
                 return true;
             }
 
             foreach (var candidate in definition.AllInterfaces)
             {
-                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, interfaceType))
+                if (IsSameDefinition(candidate.OriginalDefinition, interfaceType))
                 {
                     return true;
                 }
@@ -52,7 +52,18 @@ namespace AsyncPatterns.Analyzers.Core
         }
 
         public static bool IsType(this ITypeSymbol? type, INamedTypeSymbol? other)
-            => type != null && other != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, other);
+            => type != null && other != null && IsSameDefinition(type.OriginalDefinition, other);
+
+        /// <summary>
+        /// Whether two type definitions are one. The second is always a type the compilation resolved
+        /// by metadata name: a definition, never an error type. Two distinct definitions are never
+        /// equal under <see cref="SymbolEqualityComparer.Default"/>, and the compiler hands out one
+        /// public symbol per definition (a definition carries no nullable annotation), so identity
+        /// is the same answer as the comparer's, without its chain of interface calls on the
+        /// unequal pairs that make up nearly every test.
+        /// </summary>
+        private static bool IsSameDefinition(ITypeSymbol definition, INamedTypeSymbol other)
+            => ReferenceEquals(definition, other);
 
         /// <summary>
         /// What <c>ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)</c> writes, without
@@ -66,8 +77,8 @@ namespace AsyncPatterns.Analyzers.Core
                 : type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 
         public static bool IsContainedIn(this ISymbol? symbol, INamedTypeSymbol? type)
-            => symbol?.ContainingType != null && type != null
-               && SymbolEqualityComparer.Default.Equals(symbol.ContainingType.OriginalDefinition, type);
+            => type != null && symbol?.ContainingType is { } containingType
+               && IsSameDefinition(containingType.OriginalDefinition, type);
 
         /// <summary>
         /// Whether the namespace is <paramref name="fullName"/> (<c>"System.Linq"</c>), compared name

@@ -102,12 +102,14 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         public static TransactionOperation? Classify(IOperation operation, DataAccessModel model)
         {
-            switch (operation)
+            // By kind: the walks over preceding statements ask of every operation they visit.
+            switch (operation.Kind)
             {
-                case IObjectCreationOperation creation when creation.Type.IsType(model.Types.TransactionScope):
-                    return new TransactionOperation(TransactionOperationKind.ScopeCreation, creation, null, GetAssignedLocal(creation));
+                case OperationKind.ObjectCreation when operation.Type.IsType(model.Types.TransactionScope):
+                    return new TransactionOperation(TransactionOperationKind.ScopeCreation, operation, null, GetAssignedLocal(operation));
 
-                case IInvocationOperation invocation:
+                case OperationKind.Invocation:
+                    var invocation = (IInvocationOperation)operation;
                     var method = invocation.TargetMethod.Unreduced();
                     if (method.Name is "UseTransaction" or "UseTransactionAsync"
                         && (method.IsContainedIn(model.Types.RelationalDatabaseFacadeExtensions) || method.IsContainedIn(model.Types.DatabaseFacade)))
@@ -173,13 +175,14 @@ namespace AsyncPatterns.Analyzers.Core
             var previous = operation;
             for (var current = operation.Parent; current != null; previous = current, current = current.Parent)
             {
-                switch (current)
+                // By kind: a type test against an interface scans the interfaces of each ancestor's class.
+                switch (current.Kind)
                 {
-                    case IAnonymousFunctionOperation:
-                    case ILocalFunctionOperation:
+                    case OperationKind.AnonymousFunction:
+                    case OperationKind.LocalFunction:
                         return null;
 
-                    case IUsingOperation usingOperation when ReferenceEquals(usingOperation.Body, previous):
+                    case OperationKind.Using when current is IUsingOperation usingOperation && ReferenceEquals(usingOperation.Body, previous):
                         foreach (var candidate in OperationTrees.DescendantsAndSelf(usingOperation.Resources))
                         {
                             if (Classify(candidate, model) is { } opened && Opens(opened, context) is { } kind)
@@ -190,8 +193,8 @@ namespace AsyncPatterns.Analyzers.Core
 
                         break;
 
-                    case IBlockOperation block:
-                        if (FindOpenInPrecedingStatements(block.Operations, previous, context, model) is { } open)
+                    case OperationKind.Block:
+                        if (FindOpenInPrecedingStatements(((IBlockOperation)current).Operations, previous, context, model) is { } open)
                         {
                             return open;
                         }

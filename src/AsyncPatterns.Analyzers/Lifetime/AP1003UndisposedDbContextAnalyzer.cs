@@ -252,7 +252,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
             {
                 foreach (var descendant in OperationTrees.Descendants(OperationTrees.Root(operation)))
                 {
-                    if (descendant is IAwaitOperation && OperationTrees.EnclosingFunction(descendant) is null)
+                    if (descendant.Kind == OperationKind.Await && OperationTrees.EnclosingFunction(descendant) is null)
                     {
                         return true;
                     }
@@ -429,7 +429,8 @@ namespace AsyncPatterns.Analyzers.Lifetime
             {
                 foreach (var operation in OperationTrees.DescendantsAndSelf(condition))
                 {
-                    if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    if (operation.Kind == OperationKind.LocalReference
+                        && operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                     {
                         return true;
                     }

@@ -198,8 +198,9 @@ namespace AsyncPatterns.Analyzers.Lifetime
         // Shape 2 without a lambda: `_ = SendReportAsync(_db);`, `_ = SendReportAsync();` whose body uses `_db`.
         private static void AnalyzeDroppedCall(OperationAnalysisContext context, DataAccessModel model)
         {
-            if (context.Operation is not IInvocationOperation invocation
-                || !IsDropped(invocation)
+            if (context.Operation.Kind != OperationKind.Invocation
+                || !IsDropped(context.Operation)
+                || context.Operation is not IInvocationOperation invocation
                 || !IsAwaitable(invocation.Type, model.Types)
                 || IsInLongLivedComponent(context.ContainingSymbol, model))
             {
@@ -597,7 +598,7 @@ namespace AsyncPatterns.Analyzers.Lifetime
 
                 foreach (var descendant in OperationTrees.DescendantsAndSelf(operation))
                 {
-                    if (descendant is IFieldReferenceOperation or IPropertyReferenceOperation && model.IsDbContextType(descendant.Type)
+                    if (descendant.Kind is OperationKind.FieldReference or OperationKind.PropertyReference && model.IsDbContextType(descendant.Type)
                         && model.GetContextInstance(descendant) is { Kind: ContextInstanceKind.Injected } instance)
                     {
                         return instance;
@@ -623,18 +624,20 @@ namespace AsyncPatterns.Analyzers.Lifetime
                 _ => false,
             };
 
+        // By kind: every call and creation of the compilation asks, and a type test against an
+        // interface scans the interfaces of the operation's class.
         private static bool IsDropped(IOperation invocation)
         {
-            var current = invocation;
-            while (current.Parent is IConversionOperation or IParenthesizedOperation)
+            var parent = invocation.Parent;
+            while (parent?.Kind is OperationKind.Conversion or OperationKind.Parenthesized)
             {
-                current = current.Parent;
+                parent = parent.Parent;
             }
 
-            return current.Parent switch
+            return parent?.Kind switch
             {
-                IExpressionStatementOperation => true,
-                ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
+                OperationKind.ExpressionStatement => true,
+                OperationKind.SimpleAssignment => ((ISimpleAssignmentOperation)parent).Target.Kind == OperationKind.Discard,
                 _ => false,
             };
         }

@@ -68,20 +68,46 @@ namespace AsyncPatterns.Analyzers.Tasks
         /// <summary>Whether a method definition takes a token, and else its token overload.</summary>
         private sealed class TokenShape
         {
-            public TokenShape(bool takesToken, AsyncCounterpart? overload)
+            private TokenShape(bool takesToken, int tokenOrdinal, bool mayTakeTokenEarlier, AsyncCounterpart? overload)
             {
                 TakesToken = takesToken;
+                TokenOrdinal = tokenOrdinal;
+                MayTakeTokenEarlier = mayTakeTokenEarlier;
                 Overload = overload;
             }
 
             public bool TakesToken { get; }
 
+            /// <summary>The definition's first token parameter, when <see cref="TakesToken"/>.</summary>
+            public int TokenOrdinal { get; }
+
+            /// <summary>
+            /// Whether a parameter before <see cref="TokenOrdinal"/> is typed by a type parameter, which a
+            /// call can make a token too (<c>M&lt;CancellationToken&gt;(T value, CancellationToken ct)</c>):
+            /// only then must a call's own parameters be read to find its first token.
+            /// </summary>
+            public bool MayTakeTokenEarlier { get; }
+
             public AsyncCounterpart? Overload { get; }
 
             public static TokenShape Of(IMethodSymbol definition, KnownTypes types)
-                => AsyncCounterparts.GetTokenParameter(definition, types) != null
-                    ? new TokenShape(true, null)
-                    : new TokenShape(false, AsyncCounterparts.FindTokenOverload(definition, types));
+            {
+                if (AsyncCounterparts.GetTokenParameter(definition, types) is not { } token)
+                {
+                    return new TokenShape(false, -1, false, AsyncCounterparts.FindTokenOverload(definition, types));
+                }
+
+                var mayTakeTokenEarlier = false;
+                foreach (var parameter in definition.Parameters)
+                {
+                    if (parameter.Ordinal < token.Ordinal && parameter.Type is ITypeParameterSymbol)
+                    {
+                        mayTakeTokenEarlier = true;
+                    }
+                }
+
+                return new TokenShape(true, token.Ordinal, mayTakeTokenEarlier, null);
+            }
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, DataAccessModel model, ConcurrentDictionary<IMethodSymbol, TokenShape> tokenShapes)
@@ -106,22 +132,11 @@ namespace AsyncPatterns.Analyzers.Tasks
                 shape = tokenShapes.GetOrAdd(definition, TokenShape.Of(definition, model.Types));
             }
 
-            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            ImmutableDictionary<string, string?>.Builder properties;
             if (shape.TakesToken)
             {
-                // The call's own parameters, through its arguments (a defaulted parameter has one too):
-                // the token is the first parameter of its type.
-                IArgumentOperation? tokenArgument = null;
-                foreach (var argument in invocation.Arguments)
-                {
-                    if (argument.Parameter is { } parameter && parameter.Type.IsType(model.Types.CancellationToken)
-                        && (tokenArgument is null || parameter.Ordinal < tokenArgument.Parameter!.Ordinal))
-                    {
-                        tokenArgument = argument;
-                    }
-                }
-
                 // An explicit token, CancellationToken.None or `default` is the author's decision.
+                var tokenArgument = TokenArgument(invocation, shape, model.Types);
                 if (tokenArgument is null || tokenArgument.ArgumentKind != ArgumentKind.DefaultValue)
                 {
                     return;
@@ -140,6 +155,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                 }
 
                 var named = skippedBefore || HasNamedArgument(call);
+                properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties[ModeProperty] = named ? ModeNamed : ModeAppend;
                 properties[ParameterNameProperty] = tokenParameter.Name;
             }
@@ -151,6 +167,7 @@ namespace AsyncPatterns.Analyzers.Tasks
                     return;
                 }
 
+                properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties[ModeProperty] = ModeAppend;
                 if (overload.WrapsParamsArray && !AddParamsWrapping(properties, invocation, call))
                 {
@@ -177,6 +194,40 @@ namespace AsyncPatterns.Analyzers.Tasks
                 properties.ToImmutable(),
                 method.Name,
                 token.Expression));
+        }
+
+        /// <summary>
+        /// The call's argument for its first token parameter (a defaulted parameter has one too). The
+        /// definition's ordinal names it, unless a type parameter before it may be a token in this call.
+        /// </summary>
+        private static IArgumentOperation? TokenArgument(IInvocationOperation invocation, TokenShape shape, KnownTypes types)
+        {
+            IArgumentOperation? tokenArgument = null;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is not { } parameter)
+                {
+                    continue;
+                }
+
+                if (!shape.MayTakeTokenEarlier)
+                {
+                    if (parameter.Ordinal == shape.TokenOrdinal)
+                    {
+                        return argument;
+                    }
+
+                    continue;
+                }
+
+                if (parameter.Type.IsType(types.CancellationToken)
+                    && (tokenArgument is null || parameter.Ordinal < tokenArgument.Parameter!.Ordinal))
+                {
+                    tokenArgument = argument;
+                }
+            }
+
+            return tokenArgument;
         }
 
         private static bool HasNamedArgument(InvocationExpressionSyntax call)

@@ -337,8 +337,8 @@ namespace AsyncPatterns.Analyzers.Transactions
 
             foreach (var operation in OperationTrees.DescendantsAndSelf(guard.Condition))
             {
-                if (operation is IInvocationOperation invocation
-                    && model.Classify(invocation) is { Kind: DataAccessKind.QueryExecution } query
+                if (operation.Kind == OperationKind.Invocation
+                    && model.Classify((IInvocationOperation)operation) is { Kind: DataAccessKind.QueryExecution } query
                     && instance.Equals(query.Context))
                 {
                     return guard;

@@ -69,6 +69,53 @@ public class ContextFactoriesTests
         Assert.Equal("Shared", ContextFactories.FindReachable(model, shopCall, containing, shopType)?.Name);
     }
 
+    [Theory]
+    [InlineData("Repository", "Factory")] // a base from an assembly that references EF Core
+    [InlineData("Holding", "Value")] // a generic base from one that does not, given the factory as its type argument
+    [InlineData("Plain", null)] // a base from one that does not
+    public void FindReachable_InMembersOfBasesFromMetadata(string type, string? expected)
+    {
+        const string plain = """
+            public class PlainBase { public object Service { get; } = new object(); }
+            public class Holder<T> { public T Value = default!; }
+            """;
+        const string data = """
+            using Microsoft.EntityFrameworkCore;
+            public class ShopContext : DbContext { }
+            public class RepositoryBase : PlainBase { protected IDbContextFactory<ShopContext> Factory { get; } = null!; }
+            """;
+        const string user = """
+            using Microsoft.EntityFrameworkCore;
+            class Repository : RepositoryBase { void Work(ShopContext shop) => Marker(shop); static void Marker(DbContext context) { } }
+            class Holding : Holder<IDbContextFactory<ShopContext>> { void Work(ShopContext shop) => Marker(shop); static void Marker(DbContext context) { } }
+            class Plain : PlainBase { void Work(ShopContext shop) => Marker(shop); static void Marker(DbContext context) { } }
+            """;
+        var plainImage = Emit("Plain", plain, ReferenceSet.NetOnly.References);
+        var dataImage = Emit("Data", data, ReferenceSet.Full.References.Add(plainImage));
+        var compilation = CSharpCompilation.Create(
+            "User",
+            new[] { CSharpSyntaxTree.ParseText(user) },
+            ReferenceSet.Full.References.Add(plainImage).Add(dataImage),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var semanticModel = compilation.GetSemanticModel(compilation.SyntaxTrees[0]);
+        var declaration = semanticModel.SyntaxTree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Single(c => c.Identifier.Text == type)
+            .DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Work");
+        var call = declaration.DescendantNodes().OfType<InvocationExpressionSyntax>().Single();
+        var contextType = semanticModel.GetTypeInfo(call.ArgumentList.Arguments[0].Expression).Type!;
+        var found = ContextFactories.FindReachable(DataAccessModel.Create(compilation)!, semanticModel.GetOperation(call)!, semanticModel.GetDeclaredSymbol(declaration)!, contextType);
+        Assert.Equal(expected, found?.Name);
+    }
+
+    private static MetadataReference Emit(string name, string source, System.Collections.Immutable.ImmutableArray<MetadataReference> references)
+    {
+        var library = CSharpCompilation.Create(name, new[] { CSharpSyntaxTree.ParseText(source) }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var stream = new MemoryStream();
+        var result = library.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
     private static (DataAccessModel Model, SemanticModel SemanticModel) Compile()
     {
         var compilation = CSharpCompilation.Create(
