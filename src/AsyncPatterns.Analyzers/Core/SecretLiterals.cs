@@ -306,10 +306,10 @@ namespace AsyncPatterns.Analyzers.Core
         /// </summary>
         public static bool TakesKey(IOperation call)
         {
-            var arguments = call switch
+            var arguments = call.Kind switch
             {
-                IInvocationOperation invocation => invocation.Arguments,
-                IObjectCreationOperation creation => creation.Arguments,
+                OperationKind.Invocation => ((IInvocationOperation)call).Arguments,
+                OperationKind.ObjectCreation => ((IObjectCreationOperation)call).Arguments,
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             };
 

@@ -151,12 +151,13 @@ namespace AsyncPatterns.Analyzers.Core
         /// <summary>An invocation or a <c>new ServiceDescriptor(...)</c>.</summary>
         public bool TryGetRegistration(IOperation? operation, out ServiceRegistration registration)
         {
-            switch (operation)
+            // By kind: every call and creation of the compilation asks.
+            switch (operation?.Kind)
             {
-                case IInvocationOperation invocation:
-                    return TryGetRegistration(invocation, out registration);
-                case IObjectCreationOperation creation:
-                    return TryGetRegistration(creation, out registration);
+                case OperationKind.Invocation:
+                    return TryGetRegistration((IInvocationOperation)operation!, out registration);
+                case OperationKind.ObjectCreation:
+                    return TryGetRegistration((IObjectCreationOperation)operation!, out registration);
                 default:
                     registration = null!;
                     return false;

@@ -72,8 +72,10 @@ namespace AsyncPatterns.Analyzers.Sessions
 
         private static void AnalyzeAssignment(OperationAnalysisContext context, SecretLiterals secrets)
         {
+            // By kind: every assignment of the compilation asks, and most assign locals and fields.
             var assignment = (ISimpleAssignmentOperation)context.Operation;
-            if (assignment.Target is IPropertyReferenceOperation target && secrets.PropertySink(target) is { } sink && IsValid(assignment.Value))
+            if (assignment.Target.Kind == OperationKind.PropertyReference
+                && secrets.PropertySink((IPropertyReferenceOperation)assignment.Target) is { } sink && IsValid(assignment.Value))
             {
                 Report(context, secrets.Find(assignment.Value), sink);
             }
