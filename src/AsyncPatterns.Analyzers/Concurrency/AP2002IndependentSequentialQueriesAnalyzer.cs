@@ -54,23 +54,40 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 return;
             }
 
+            // One walk of the function keeps what the runs are checked against: the SaveChanges calls
+            // and the operations that can edit a result (IsMutated reads no other kind). A transaction
+            // anywhere in the function ends the analysis.
             var root = ConcurrentOperations.GetFunctionRoot(block);
-            var operations = new List<IOperation>();
+            var saves = new List<IInvocationOperation>();
+            var edits = new List<IOperation>();
             foreach (var operation in OperationTrees.DescendantsAndSelf(root))
             {
-                operations.Add(operation);
-            }
+                if (OpensTransaction(model, operation))
+                {
+                    return;
+                }
 
-            if (operations.Any(o => OpensTransaction(model, o)))
-            {
-                return;
+                switch (operation.Kind)
+                {
+                    case OperationKind.Invocation:
+                        if (((IInvocationOperation)operation).TargetMethod.Name is "SaveChanges" or "SaveChangesAsync")
+                        {
+                            saves.Add((IInvocationOperation)operation);
+                        }
+
+                        edits.Add(operation);
+                        break;
+                    case OperationKind.Loop or OperationKind.SimpleAssignment or OperationKind.CompoundAssignment or OperationKind.CoalesceAssignment
+                        or OperationKind.DeconstructionAssignment or OperationKind.Increment or OperationKind.Decrement:
+                        edits.Add(operation);
+                        break;
+                }
             }
 
             foreach (var run in runs)
             {
                 var runEnd = run[run.Length - 1].Statement.Syntax.Span.End;
-                if (operations.Any(o => SavedContextAfter(model, o, runEnd) is { } saved && run.Any(q => q.Context.Equals(saved)))
-                    || IsMutated(operations, run, runEnd))
+                if (SavesAfter(model, saves, run, runEnd) || IsMutated(edits, run, runEnd))
                 {
                     continue;
                 }
@@ -103,14 +120,26 @@ namespace AsyncPatterns.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The context a SaveChanges at or after <paramref name="position"/> saves; by kind and name before any symbol.</summary>
-        private static ContextInstance? SavedContextAfter(DataAccessModel model, IOperation operation, int position)
-            => operation.Kind == OperationKind.Invocation
-               && ((IInvocationOperation)operation) is { TargetMethod.Name: "SaveChanges" or "SaveChangesAsync" } invocation
-               && operation.Syntax.SpanStart >= position
-               && model.Classify(invocation) is { Kind: DataAccessKind.SaveChanges, Context: { } saved }
-                ? saved
-                : null;
+        /// <summary>Whether a SaveChanges at or after <paramref name="position"/> saves the context of one of the run's queries.</summary>
+        private static bool SavesAfter(DataAccessModel model, List<IInvocationOperation> saves, ImmutableArray<AwaitedQuery> run, int position)
+        {
+            foreach (var invocation in saves)
+            {
+                if (invocation.Syntax.SpanStart >= position
+                    && model.Classify(invocation) is { Kind: DataAccessKind.SaveChanges, Context: { } saved })
+                {
+                    foreach (var query in run)
+                    {
+                        if (query.Context.Equals(saved))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>A transaction in the function: BeginTransaction/UseTransaction on a context, or a TransactionScope.</summary>
         private static bool OpensTransaction(DataAccessModel model, IOperation operation) => operation.Kind switch
