@@ -85,6 +85,32 @@ public class AP3004CancellationTokenNotForwardedTests
             """);
 
     [Fact]
+    public Task Fix_TokenAfterATypeParameterTypedParameter()
+        // ContainsAsync<TSource>(source, TSource item, CancellationToken): a call could make the item a
+        // token too, so the token argument is found by the call's own parameters, not the definition's ordinal.
+        => VerifyFix("""
+            public class Repo(ShopContext db)
+            {
+                public async Task<bool> HasAsync(int id, CancellationToken ct)
+                {
+                    var has = await db.Orders.Select(o => o.Id).[|ContainsAsync|](id);
+                    var passed = await db.Orders.Select(o => o.Id).ContainsAsync(id, ct);
+                    return has && passed;
+                }
+            }
+            """, """
+            public class Repo(ShopContext db)
+            {
+                public async Task<bool> HasAsync(int id, CancellationToken ct)
+                {
+                    var has = await db.Orders.Select(o => o.Id).ContainsAsync(id, ct);
+                    var passed = await db.Orders.Select(o => o.Id).ContainsAsync(id, ct);
+                    return has && passed;
+                }
+            }
+            """);
+
+    [Fact]
     public Task Fix_FindAsyncWrapsKeysIntoArray()
         => VerifyFix("""
             public class Repo(ShopContext db)
