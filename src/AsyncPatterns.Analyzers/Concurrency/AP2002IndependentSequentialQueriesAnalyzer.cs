@@ -70,9 +70,10 @@ namespace AsyncPatterns.Analyzers.Concurrency
                 switch (operation.Kind)
                 {
                     case OperationKind.Invocation:
-                        if (((IInvocationOperation)operation).TargetMethod.Name is "SaveChanges" or "SaveChangesAsync")
+                        var invocation = (IInvocationOperation)operation;
+                        if (invocation.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync")
                         {
-                            saves.Add((IInvocationOperation)operation);
+                            saves.Add(invocation);
                         }
 
                         edits.Add(operation);

@@ -1,4 +1,5 @@
 using AsyncPatterns.Analyzers.Core;
+using AsyncPatterns.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -93,16 +94,10 @@ public class SessionAccessTests
         var compilation = CSharpCompilation.Create(
             "Sessions",
             new[] { tree },
-            References.Value,
+            ReferenceSet.Full.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         return (compilation, tree);
     }
-
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "user-code-references.txt"))
-            .Where(line => line.Length > 0)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToArray());
 }
