@@ -12,6 +12,9 @@ internal sealed record AnalyzerPackage(string Name, string ShortName, string Ver
 {
     public const string Ours = "AsyncPatterns.Analyzers";
 
+    /// <summary>With --compare-ours: another build of ours, measured in the same repetitions.</summary>
+    public const string Compared = "AsyncPatterns.Analyzers (compared)";
+
     /// <summary>The packages, ours first, in the order of the closing line.</summary>
     public static readonly (string Name, string ShortName)[] Known =
     [
@@ -22,9 +25,9 @@ internal sealed record AnalyzerPackage(string Name, string ShortName, string Ver
         ("IDisposableAnalyzers", "IDisposable"),
     ];
 
-    public static AnalyzerPackage Load(string name, string shortName)
+    public static AnalyzerPackage Load(string name, string shortName, string? directory = null)
     {
-        var directory = Path.Combine(AppContext.BaseDirectory, "analyzers", name);
+        directory ??= Path.Combine(AppContext.BaseDirectory, "analyzers", name);
         var errors = ImmutableArray.CreateBuilder<string>();
         if (!Directory.Exists(directory))
         {

@@ -14,6 +14,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //   dotnet run -c Release --project tests/AsyncPatterns.Analyzers.Benchmarks -- --sizes 250,1000,4000 [--reps 5]
 //     [--seed 42] [--packages ours,VSTHRD,...] [--all-rules] [--output report.md] [--dump dir]
 //     [--isolate-ours: also run each of our analyzers alone, for its allocations]
+//     [--compare-ours dir: also run the build of ours in dir (the analyzers/AsyncPatterns.Analyzers
+//      folder of another benchmark build), in the same repetitions, in alternating order]
 var options = BenchmarkOptions.Parse(args);
 if (options is null)
 {
@@ -41,6 +43,18 @@ var packages = AnalyzerPackage.Known
     .Where(k => options.Packages is null || options.Packages.Contains(k.ShortName, StringComparer.OrdinalIgnoreCase))
     .Select(k => AnalyzerPackage.Load(k.Name, k.ShortName))
     .ToList();
+if (options.CompareOurs is not null)
+{
+    var at = packages.FindIndex(p => p.Name == AnalyzerPackage.Ours);
+    if (at < 0)
+    {
+        Console.Error.WriteLine("--compare-ours needs ours among --packages");
+        return 2;
+    }
+
+    packages.Insert(at + 1, AnalyzerPackage.Load(AnalyzerPackage.Compared, "ours-cmp", Path.GetFullPath(options.CompareOurs)));
+}
+
 Out("| package | version | Roslyn it references | analyzer types (enabled by default) | load errors |");
 Out("|---|---|---|---|---|");
 foreach (var p in packages)
@@ -96,7 +110,7 @@ foreach (var size in options.Sizes)
     {
         result.Compile.Add(runner.Compile());
         result.Baseline.Add(runner.RunBaseline());
-        foreach (var p in packages)
+        foreach (var p in OrderForRepetition(packages, rep))
         {
             result.Add(p, runner.RunPackage(p));
             if (options.IsolateOurs && p.Name == AnalyzerPackage.Ours)
@@ -160,11 +174,25 @@ if (options.OutputPath is not null)
 
 return 0;
 
-internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, string[]? Packages, bool AllRules, string? OutputPath, string? DumpDirectory, bool IsolateOurs, int WarmupFiles, int WarmupRounds, string? ListDiagnosticsPath)
+// Two builds of ours take turns at running first, so neither always finds the heap the other left.
+static IEnumerable<AnalyzerPackage> OrderForRepetition(List<AnalyzerPackage> packages, int rep)
+{
+    var ours = packages.FindIndex(p => p.Name == AnalyzerPackage.Ours);
+    if (rep % 2 == 0 || ours < 0 || ours + 1 >= packages.Count || packages[ours + 1].Name != AnalyzerPackage.Compared)
+    {
+        return packages;
+    }
+
+    var swapped = packages.ToList();
+    (swapped[ours], swapped[ours + 1]) = (swapped[ours + 1], swapped[ours]);
+    return swapped;
+}
+
+internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, string[]? Packages, bool AllRules, string? OutputPath, string? DumpDirectory, bool IsolateOurs, int WarmupFiles, int WarmupRounds, string? ListDiagnosticsPath, string? CompareOurs)
 {
     public static BenchmarkOptions? Parse(string[] args)
     {
-        var o = new BenchmarkOptions([250, 1000, 4000], 5, 42, null, false, null, null, false, 200, 4, null);
+        var o = new BenchmarkOptions([250, 1000, 4000], 5, 42, null, false, null, null, false, 200, 4, null, null);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -181,8 +209,9 @@ internal sealed record BenchmarkOptions(int[] Sizes, int Repetitions, int Seed, 
                 case "--warmup": o = o with { WarmupFiles = int.Parse(Value(), CultureInfo.InvariantCulture) }; break;
                 case "--warmup-rounds": o = o with { WarmupRounds = int.Parse(Value(), CultureInfo.InvariantCulture) }; break;
                 case "--list-diagnostics": o = o with { ListDiagnosticsPath = Value() }; break;
+                case "--compare-ours": o = o with { CompareOurs = Value() }; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --sizes 250,1000,4000 --reps 5 --seed 42 --packages ours,VSTHRD,AsyncFixer,Meziantou,IDisposable --all-rules --output report.md --dump dir --isolate-ours --warmup 200 --warmup-rounds 4 --list-diagnostics file");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --sizes 250,1000,4000 --reps 5 --seed 42 --packages ours,VSTHRD,AsyncFixer,Meziantou,IDisposable --all-rules --output report.md --dump dir --isolate-ours --warmup 200 --warmup-rounds 4 --list-diagnostics file --compare-ours dir");
                     return null;
             }
         }

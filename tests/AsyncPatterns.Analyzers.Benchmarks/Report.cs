@@ -47,7 +47,7 @@ internal static class Report
                 yield return $"- {p.ShortName} analyzer exception: {sample}";
             }
 
-            var ours = p.Name == AnalyzerPackage.Ours;
+            var ours = p.Name is AnalyzerPackage.Ours or AnalyzerPackage.Compared;
             var rules = RuleStats(p, runs).OrderByDescending(x => x.Time.Median).ToList();
             var shown = ours || allRules ? rules : rules.Take(PeerRulesShown).ToList();
             yield return ours || allRules
@@ -62,6 +62,11 @@ internal static class Report
             }
 
             yield return "";
+        }
+
+        foreach (var line in Comparison(r, packages))
+        {
+            yield return line;
         }
 
         if (!r.Floor.IsEmpty)
@@ -94,6 +99,50 @@ internal static class Report
             }
 
             yield return "";
+        }
+    }
+
+    /// <summary>
+    /// Ours against the build given with --compare-ours. Both ran in every repetition, one right after
+    /// the other, so the ratio of the two in each repetition is compared: a drift of the machine
+    /// between repetitions moves both.
+    /// </summary>
+    private static IEnumerable<string> Comparison(SizeResult r, IReadOnlyList<AnalyzerPackage> packages)
+    {
+        var ours = packages.FirstOrDefault(p => p.Name == AnalyzerPackage.Ours);
+        var compared = packages.FirstOrDefault(p => p.Name == AnalyzerPackage.Compared);
+        if (ours is null || compared is null)
+        {
+            yield break;
+        }
+
+        var a = r.Packages[ours.Name];
+        var b = r.Packages[compared.Name];
+        var byName = compared.Analyzers.Select(x => x.GetType()).Distinct().ToDictionary(t => t.Name, StringComparer.Ordinal);
+        yield return "### Ours against the compared build";
+        yield return "";
+        yield return "| analyzer | ours ms (median) | compared ms (median) | ours / compared, per repetition (median, min–max) |";
+        yield return "|---|---|---|---|";
+        foreach (var type in ours.Analyzers.Select(x => x.GetType()).Distinct().OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            if (!byName.TryGetValue(type.Name, out var other))
+            {
+                yield return $"| {type.Name} | {F(Median(a.Select(x => x.ExecutionMs.GetValueOrDefault(type))))} | (not in the compared build) | |";
+                continue;
+            }
+
+            yield return Row(type.Name, x => x.ExecutionMs.GetValueOrDefault(type), x => x.ExecutionMs.GetValueOrDefault(other));
+        }
+
+        yield return Row("**all rules**", x => x.TotalExecutionMs, x => x.TotalExecutionMs);
+        yield return "";
+
+        string Row(string name, Func<PackageRun, double> ofOurs, Func<PackageRun, double> ofCompared)
+        {
+            var ratios = a.Zip(b, (x, y) => ofCompared(y) > 0 ? ofOurs(x) / ofCompared(y) : double.NaN).Where(v => !double.IsNaN(v));
+            var ratio = Stat.Of(ratios);
+            string R(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.00", CultureInfo.InvariantCulture);
+            return $"| {name} | {F(Median(a.Select(ofOurs)))} | {F(Median(b.Select(ofCompared)))} | {R(ratio.Median)} ({R(ratio.Min)}–{R(ratio.Max)}) |";
         }
     }
 
@@ -155,7 +204,7 @@ internal static class Report
         yield return $"- all AP rules together ≤ 3% of the compiler's time at {largest.Files} files: {Pct(total, compile)} — {(share <= 3 ? "met" : "missed")}";
 
         var ourRules = RuleStats(ours, largest.Packages[ours.Name]).OrderByDescending(x => x.Time.Median).ToList();
-        foreach (var peer in packages.Where(p => p.Name != AnalyzerPackage.Ours))
+        foreach (var peer in packages.Where(p => p.Name is not (AnalyzerPackage.Ours or AnalyzerPackage.Compared)))
         {
             var ran = RuleStats(peer, largest.Packages[peer.Name]).Where(x => x.Time.Median > 0).ToList();
             if (ran.Count == 0)
