@@ -108,11 +108,14 @@ foreach (var size in options.Sizes)
     var result = new SizeResult(size, trees.Length, check);
     for (var rep = 0; rep < options.Repetitions; rep++)
     {
+        var repTimes = new List<string>();
         result.Compile.Add(runner.Compile());
         result.Baseline.Add(runner.RunBaseline());
         foreach (var p in OrderForRepetition(packages, rep))
         {
-            result.Add(p, runner.RunPackage(p));
+            var packageRun = runner.RunPackage(p);
+            result.Add(p, packageRun);
+            repTimes.Add($"{p.Name} {packageRun.ExecutionMs.Values.Sum():F0} ms");
             if (options.IsolateOurs && p.Name == AnalyzerPackage.Ours)
             {
                 foreach (var group in p.Analyzers.GroupBy(a => a.GetType()))
@@ -128,7 +131,7 @@ foreach (var size in options.Sizes)
             }
         }
 
-        Console.Error.WriteLine($"  {size} files: repetition {rep + 1}/{options.Repetitions} done, load {Machine.LoadAverage()}");
+        Console.Error.WriteLine($"  {size} files: repetition {rep + 1}/{options.Repetitions} done ({string.Join(", ", repTimes)}), load {Machine.LoadAverage()}");
     }
 
     result.Floor = runner.RunFloor();
