@@ -112,16 +112,23 @@ namespace AsyncPatterns.Analyzers.Core
         /// Whether an extension method's receiver is the session. Every LINQ call asks, so the
         /// receiver's parameter is found through its argument (a method's parameter list is built
         /// anew each time it is asked for), and its type is the argument value's: the receiver
-        /// converted to the parameter's type, which is the session exactly when the definition's
-        /// parameter is (or, for <c>this T</c>, when T is).
+        /// converted to the parameter's type. That is <c>ISession</c> itself for the framework's
+        /// extensions and most helpers; a type implementing it for a helper over one, or over
+        /// <c>this TSession</c> called on one (<c>distributed.Read(key)</c>: TSession is inferred as
+        /// the class).
         /// </summary>
-        private static bool ExtendsSession(IInvocationOperation invocation, KnownTypes types)
+        private static bool ExtendsSession(IInvocationOperation invocation, KnownTypes types, SessionMemberCache? cache)
         {
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter is { Ordinal: 0 })
                 {
-                    return argument.Value.Type.IsType(types.Session);
+                    var type = argument.Value.Type;
+
+                    // Generic receivers are not looked at: a session class is not generic, and LINQ's
+                    // (IEnumerable<T>, IQueryable<T>), most extension calls, are spared the interface test.
+                    return type.IsType(types.Session)
+                           || (type is INamedTypeSymbol { IsGenericType: false } named && ImplementsSession(named, types, cache));
                 }
             }
 
@@ -135,7 +142,7 @@ namespace AsyncPatterns.Analyzers.Core
             {
                 // The receiver's parameter as the call binds it, compared by definition: no lookup,
                 // and LINQ's calls (most of a data-access code base's) end here.
-                return ClassifyExtension(invocation, method, types);
+                return ClassifyExtension(invocation, method, types, cache);
             }
 
             // The name and the signature first: this runs for every call of the compilation, and
@@ -155,8 +162,8 @@ namespace AsyncPatterns.Analyzers.Core
                 : memberKind;
         }
 
-        private static SessionMemberKind ClassifyExtension(IInvocationOperation invocation, IMethodSymbol method, KnownTypes types)
-            => ExtendsSession(invocation, types) ? ExtensionKind(method, types) : SessionMemberKind.None;
+        private static SessionMemberKind ClassifyExtension(IInvocationOperation invocation, IMethodSymbol method, KnownTypes types, SessionMemberCache? cache)
+            => ExtendsSession(invocation, types, cache) ? ExtensionKind(method, types) : SessionMemberKind.None;
 
         /// <summary>What an extension method over the session does.</summary>
         private static SessionMemberKind ExtensionKind(IMethodSymbol method, KnownTypes types)

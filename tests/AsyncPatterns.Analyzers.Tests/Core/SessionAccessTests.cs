@@ -39,6 +39,8 @@ public class SessionAccessTests
         {
             public static string Read<TSession>(this TSession session, string key) where TSession : ISession => session.GetString(key) ?? "";
             public static int Count<T>(this IEnumerable<T> items, int extra) => extra;
+            public static string Describe<T>(this T item) => item?.ToString() ?? "";
+            public static string Peek(this MySession session, string key) => session.GetString(key) ?? "";
         }
 
         public class Entity { public string Id { get; set; } = ""; public int Number { get; set; } }
@@ -67,6 +69,12 @@ public class SessionAccessTests
     [InlineData("var value = distributed.CommitAsync()", "Commit")]
     [InlineData("var value = names.Where(n => n.Length > 0)", "None")]
     [InlineData("var value = names.Count(1)", "None")]
+    [InlineData("var value = session.Read(\"k\")", "Read")]
+    [InlineData("var value = mine.Read(\"k\")", "Read")]
+    [InlineData("var value = distributed.Read(\"k\")", "Read")]
+    [InlineData("var value = mine.Peek(\"k\")", "Read")]
+    [InlineData("var value = entity.Describe()", "None")]
+    [InlineData("var value = names.Describe()", "None")]
     [InlineData("var value = entity.Id", "None")]
     [InlineData("var value = entity.Number", "None")]
     public void ClassifiesTheOutermostExpression(string statement, string expected)

@@ -358,6 +358,44 @@ public sealed class AP5001SessionAccessedBeforeLoadTests
             """);
     }
 
+    [Fact]
+    public async Task Diagnostic_GenericUserExtensionMethodCalledOnTheRequestsSessionAsItsClass()
+    {
+        const string helper = """
+            using Microsoft.AspNetCore.Session;
+
+            public static class SessionText
+            {
+                public static string Read<TSession>(this TSession session, string key) where TSession : ISession => session.GetString(key) ?? "";
+            }
+
+            """;
+        var source = Usings + helper + """
+            public class C
+            {
+                public async Task<string> M(HttpContext context)
+                {
+                    await Task.Yield();
+                    var session = (DistributedSession)context.Session;
+                    return session.[|Read|]("cart");
+                }
+            }
+            """;
+        var fixedSource = Usings + helper + """
+            public class C
+            {
+                public async Task<string> M(HttpContext context)
+                {
+                    await Task.Yield();
+                    var session = (DistributedSession)context.Session;
+                    await session.LoadAsync(context.RequestAborted);
+                    return session.Read("cart");
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource);
+    }
+
     // ---- Near-misses ------------------------------------------------------------------------
 
     [Fact]
