@@ -140,8 +140,8 @@ namespace AsyncPatterns.Analyzers.Core
             var method = invocation.TargetMethod.Unreduced();
             if (method.IsExtensionMethod)
             {
-                // The receiver's parameter as the call binds it, compared by definition: no lookup,
-                // and LINQ's calls (most of a data-access code base's) end here.
+                // The receiver's type as the call binds it: LINQ's calls (most of a data-access code
+                // base's) have generic receivers and end here without a lookup.
                 return ClassifyExtension(invocation, method, types, cache);
             }
 

@@ -41,6 +41,7 @@ public class SessionAccessTests
             public static int Count<T>(this IEnumerable<T> items, int extra) => extra;
             public static string Describe<T>(this T item) => item?.ToString() ?? "";
             public static string Peek(this MySession session, string key) => session.GetString(key) ?? "";
+            public static string Shout(this Entity entity) => entity.Id.ToUpperInvariant();
         }
 
         public class Entity { public string Id { get; set; } = ""; public int Number { get; set; } }
@@ -75,6 +76,7 @@ public class SessionAccessTests
     [InlineData("var value = mine.Peek(\"k\")", "Read")]
     [InlineData("var value = entity.Describe()", "None")]
     [InlineData("var value = names.Describe()", "None")]
+    [InlineData("var value = entity.Shout()", "None")]
     [InlineData("var value = entity.Id", "None")]
     [InlineData("var value = entity.Number", "None")]
     public void ClassifiesTheOutermostExpression(string statement, string expected)

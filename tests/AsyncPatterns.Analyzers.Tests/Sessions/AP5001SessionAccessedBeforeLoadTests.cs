@@ -399,6 +399,29 @@ public sealed class AP5001SessionAccessedBeforeLoadTests
     // ---- Near-misses ------------------------------------------------------------------------
 
     [Fact]
+    public async Task NoDiagnostic_GenericUserExtensionMethodOnTheSessionsClassAfterLoad()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + """
+            using Microsoft.AspNetCore.Session;
+
+            public static class SessionText
+            {
+                public static string Read<TSession>(this TSession session, string key) where TSession : ISession => session.GetString(key) ?? "";
+            }
+
+            public class C
+            {
+                public async Task<string> M(HttpContext context)
+                {
+                    var session = (DistributedSession)context.Session;
+                    await session.LoadAsync(context.RequestAborted);
+                    return session.Read("cart");
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task NoDiagnostic_DocsGoodCode()
     {
         await VerifyCS.VerifyAnalyzerAsync(Usings + """
